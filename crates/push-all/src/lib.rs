@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use push_core::{Error, Result, RetryPolicy, Secret};
+
+#[cfg(feature = "beams")]
+#[doc(inline)]
+pub use beams;
+#[cfg(feature = "channels")]
+#[doc(inline)]
+pub use channels;
+#[cfg(feature = "pushpad")]
+#[doc(inline)]
+pub use pushpad;

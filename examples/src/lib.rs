@@ -1,0 +1,1 @@
+//! Shared helpers for the push-rs examples (the programs are under `examples/`).
