@@ -1,0 +1,98 @@
+//! No secret, token or signature ever appears in Debug output, errors or logs.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use push_core::{Error, HmacSha256Key, Request, RetryPolicy, Secret, Transport};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "tok-SECRET-0123456789";
+const SIGNATURE: &str = "deadbeefSIGNATURE";
+const PROXY_PASSWORD: &str = "proxyPASSWORD";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn assert_clean(text: &str) {
+    for secret in [TOKEN, SIGNATURE, PROXY_PASSWORD] {
+        assert!(!text.contains(secret), "{secret} leaked in: {text}");
+    }
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_errors_and_traces() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("Unauthorized"))
+        .mount(&server)
+        .await;
+
+    let secret = Secret::new(TOKEN);
+    let builder = Transport::builder(server.uri())
+        .bearer_auth(&secret)
+        .retry_policy(RetryPolicy::none());
+    assert_clean(&format!("{builder:?}"));
+    let t = builder.build().unwrap();
+    let mut shown = format!("{t:?} {secret:?} {secret}");
+
+    let request =
+        Request::post(format!("/events?auth_key=k&auth_signature={SIGNATURE}")).json_body("{}");
+    shown.push_str(&format!("{request:?}"));
+    let err = t.send(request).await.unwrap_err();
+    shown.push_str(&format!("{err} {err:?}"));
+
+    // A transport failure: the URL (with its query) must not be in the error.
+    let refused = crate::raw_server::refused_url();
+    let t2 = Transport::builder(refused)
+        .bearer_auth(&secret)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = t2
+        .send(Request::get(format!("/x?auth_signature={SIGNATURE}")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }));
+    let mut source: Option<&dyn std::error::Error> = Some(&err);
+    while let Some(e) = source {
+        shown.push_str(&format!(" {e} {e:?}"));
+        source = e.source();
+    }
+
+    // A proxy URL with credentials.
+    let b =
+        Transport::builder("https://h").proxy(format!("http://user:{PROXY_PASSWORD}@127.0.0.1:1"));
+    shown.push_str(&format!("{b:?}"));
+
+    let key = HmacSha256Key::new(TOKEN.as_bytes());
+    shown.push_str(&format!("{key:?}"));
+
+    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        traces.contains("push_request"),
+        "tracing spans were emitted: {traces}"
+    );
+    assert!(traces.contains("status=401"), "{traces}");
+    shown.push_str(&traces);
+    assert_clean(&shown);
+}

@@ -1,0 +1,213 @@
+//! What the transport puts on the wire, and how it reads answers.
+
+use std::time::Duration;
+
+use push_core::{ApiError, Error, Request, Response, RetryPolicy, Secret, Transport, USER_AGENT};
+use wiremock::matchers::{body_bytes, header, header_exists, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn sends_default_headers_auth_body_and_query_exactly() {
+    let server = MockServer::start().await;
+    let body = r#"{"name":"héllo","data":"{\"a\":1}"}"#;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/apps/1/events"))
+        .and(query_param("auth_key", "k"))
+        .and(header("x-pusher-library", "test-lib 1.0"))
+        .and(header("authorization", "Bearer tok-123"))
+        .and(header("user-agent", USER_AGENT))
+        .and(header("content-type", "application/json"))
+        .and(header("x-per-request", "yes"))
+        .and(body_bytes(body.as_bytes().to_vec()))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let t = Transport::builder(format!("{}/api/v1/", server.uri()))
+        .header("X-Pusher-Library", "test-lib 1.0")
+        .bearer_auth(&Secret::new("tok-123"))
+        .build()
+        .unwrap();
+    let resp = t
+        .send(
+            Request::post("/apps/1/events?auth_key=k")
+                .json_body(body)
+                .header("X-Per-Request", "yes"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.body(), b"{}");
+}
+
+#[tokio::test]
+async fn get_has_no_content_type_and_headers_are_readable() {
+    let server = MockServer::start().await;
+    Mock::given(method("HEAD"))
+        .and(path("/subs"))
+        .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "42"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri()).build().unwrap();
+    let resp = t.send(Request::head("/subs")).await.unwrap();
+    assert_eq!(resp.header("x-total-count"), Some("42"));
+    let received = server.received_requests().await.unwrap();
+    assert!(received[0].headers.get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn error_parser_shapes_api_errors() {
+    fn parse(status: u16, body: &[u8]) -> ApiError {
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        let mut e = ApiError::new(status, body);
+        if let Some(code) = v["error"].as_str() {
+            e = e.with_code(code);
+        }
+        if let Some(d) = v["description"].as_str() {
+            e = e.with_message(d);
+        }
+        e
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_string(r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#),
+        )
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri())
+        .error_parser(parse)
+        .build()
+        .unwrap();
+    let err = t
+        .send(Request::post("/p").json_body("{}"))
+        .await
+        .unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!(api.status, 401);
+    assert_eq!(api.code.as_deref(), Some("Unauthorized"));
+    assert_eq!(api.message.as_deref(), Some("Incorrect API Key"));
+    assert_eq!(
+        err.to_string(),
+        "the service answered HTTP 401: Unauthorized: Incorrect API Key"
+    );
+}
+
+#[tokio::test]
+async fn non_json_success_body_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri()).build().unwrap();
+    let resp = t.send(Request::get("/x")).await.unwrap();
+    let err = resp.json::<serde_json::Value>().unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }));
+    assert!(err.to_string().contains("oops"), "{err}");
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "http://127.0.0.1:9/"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = t
+        .send(Request::post("/x").json_body("{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(307));
+}
+
+#[tokio::test]
+async fn the_pool_is_shared_by_clones() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header_exists("user-agent"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(20)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri()).build().unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let t = t.clone();
+        tasks.push(tokio::spawn(
+            async move { t.send(Request::get("/x")).await },
+        ));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+}
+
+#[test]
+fn bad_configuration_is_a_config_error() {
+    for url in [
+        "",
+        "not a url",
+        "ftp://host",
+        "http://",
+        "https://h/x?q=1",
+        "mailto:a@b",
+    ] {
+        let err = Transport::builder(url).build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url:?}: {err:?}");
+    }
+    let err = Transport::builder("https://h")
+        .header("bad header", "v")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }));
+    let err = Transport::builder("https://h")
+        .header("x", "line\nbreak")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }));
+    let err = Transport::builder("https://h")
+        .proxy("::not a proxy::")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }));
+    assert!(
+        Transport::builder("https://h")
+            .timeout(Duration::from_secs(1))
+            .build()
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn invalid_request_header_is_invalid_input_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri()).build().unwrap();
+    let err = t
+        .send(Request::get("/x").header("x", "a\r\nb"))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+}
+
+#[test]
+fn response_helpers() {
+    let r = Response::new(201, &[("Content-Type", "application/json")], "[1,2]");
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Vec<u8>>().unwrap(), vec![1, 2]);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("missing"), None);
+}
