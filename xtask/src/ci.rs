@@ -1,0 +1,110 @@
+//! `cargo xtask ci`: the single command CI and maintainers run.
+
+use crate::Step;
+
+/// The steps, in the order they run. Cheap checks first so a red tree fails fast.
+fn steps() -> Vec<Step> {
+    vec![
+        Step::cargo("fmt", &["fmt", "--all", "--", "--check"]),
+        Step::cargo(
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "test",
+            &[
+                "test",
+                "--workspace",
+                "--all-features",
+                "--locked",
+                "--no-fail-fast",
+            ],
+        ),
+        Step::cargo(
+            "doc",
+            &[
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+                "--locked",
+            ],
+        )
+        .env("RUSTDOCFLAGS", "-Dwarnings"),
+        // Every crate builds with each of its features alone and with none.
+        Step::cargo(
+            "features",
+            &[
+                "hack",
+                "check",
+                "--workspace",
+                "--each-feature",
+                "--no-dev-deps",
+                "--exclude",
+                "xtask",
+                "--exclude",
+                "push-examples",
+            ],
+        )
+        .env("RUSTFLAGS", "-Dwarnings"),
+        Step::cargo(
+            "deny",
+            &["deny", "--offline", "check", "bans", "licenses", "sources"],
+        ),
+    ]
+}
+
+/// Runs every step, or all but those named with `--skip`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut skip = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--skip" => skip.push(iter.next().ok_or("--skip needs a step name")?.clone()),
+            other => return Err(format!("unknown argument {other:?} for `ci`")),
+        }
+    }
+    let all = steps();
+    for name in &skip {
+        if !all.iter().any(|s| s.name == name) {
+            return Err(format!("--skip {name}: there is no such step"));
+        }
+    }
+    for step in all.iter().filter(|s| !skip.iter().any(|n| n == s.name)) {
+        step.run()?;
+    }
+    crate::println_summary("all steps passed");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_names_are_unique_and_ordered() {
+        let names: Vec<_> = steps().iter().map(|s| s.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
+        assert_eq!(names.first(), Some(&"fmt"));
+    }
+
+    #[test]
+    fn unknown_skip_is_refused() {
+        let err = run(&["--skip".into(), "nope".into()]).unwrap_err();
+        assert!(err.contains("no such step"), "{err}");
+        assert!(run(&["--skip".into()]).is_err());
+        assert!(run(&["--bogus".into()]).is_err());
+    }
+}
