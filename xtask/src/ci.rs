@@ -63,6 +63,48 @@ fn steps() -> Vec<Step> {
     ]
 }
 
+/// Builds the library crates with the toolchain named by `rust-version` when it is installed.
+/// Where it is not (no toolchain beyond the machine's own can be fetched here), clippy's
+/// `incompatible_msrv` lint, which reads `rust-version`, has already checked our API use.
+fn msrv() -> Result<(), String> {
+    let manifest =
+        std::fs::read_to_string("Cargo.toml").map_err(|e| format!("reading Cargo.toml: {e}"))?;
+    let msrv = manifest
+        .lines()
+        .find_map(|line| crate::release::quoted_after(line.trim(), "rust-version"))
+        .ok_or("no rust-version in Cargo.toml")?;
+    let installed = std::process::Command::new("rustup")
+        .args(["run", &msrv, "cargo", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !installed {
+        crate::println_summary(&format!(
+            "note   msrv       toolchain {msrv} is not installed; clippy's incompatible_msrv covered it"
+        ));
+        return Ok(());
+    }
+    let status = std::process::Command::new("rustup")
+        .args([
+            "run",
+            &msrv,
+            "cargo",
+            "check",
+            "--workspace",
+            "--all-features",
+            "--locked",
+        ])
+        .args(["--exclude", "xtask", "--exclude", "push-examples"])
+        .status()
+        .map_err(|e| format!("rustup run {msrv}: {e}"))?;
+    if status.success() {
+        crate::println_summary(&format!("ok     msrv       built with {msrv}"));
+        Ok(())
+    } else {
+        crate::println_summary(&format!("FAILED msrv       ({status})"));
+        Err(format!("step `msrv` failed with {msrv} ({status})"))
+    }
+}
+
 /// Runs every step, or all but those named with `--skip`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut skip = Vec::new();
@@ -75,12 +117,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let all = steps();
     for name in &skip {
-        if !all.iter().any(|s| s.name == name) {
+        if name != "msrv" && !all.iter().any(|s| s.name == name) {
             return Err(format!("--skip {name}: there is no such step"));
         }
     }
     for step in all.iter().filter(|s| !skip.iter().any(|n| n == s.name)) {
         step.run()?;
+    }
+    if !skip.iter().any(|n| n == "msrv") {
+        msrv()?;
     }
     crate::println_summary("all steps passed");
     Ok(())

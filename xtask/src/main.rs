@@ -1,6 +1,8 @@
 //! `cargo xtask`: the maintainers' tasks for the push-rs workspace.
 //!
 //! - `cargo xtask ci`: every check CI runs, in order, stopping at the first red step.
+//! - `cargo xtask release <version> [--execute]`: preflight, checks, publish (dry run by default).
+//! - `cargo xtask bump <version>`: sets the version across the workspace.
 
 // A command-line tool reports on stderr.
 #![allow(clippy::print_stderr)]
@@ -9,11 +11,14 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod ci;
+mod release;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run(&args[1..]),
+        Some("release") => release::run(&args[1..]),
+        Some("bump") => release::bump(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             usage();
             return ExitCode::SUCCESS;
@@ -33,7 +38,9 @@ fn usage() {
     eprintln!(
         "cargo xtask <task>\n\n\
          tasks:\n  \
-         ci [--skip STEP]...   fmt, clippy, tests, docs, feature hygiene, cargo-deny\n"
+         ci [--skip STEP]...          fmt, clippy, tests, docs, feature hygiene, MSRV, cargo-deny\n  \
+         release <version> [--execute]  preflight, ci, cargo publish --workspace (dry run by default)\n  \
+         bump <version>               set the workspace version and inter-crate requirements\n"
     );
 }
 
