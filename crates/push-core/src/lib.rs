@@ -8,6 +8,9 @@ mod secret;
 mod signing;
 mod transport;
 
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
 pub use error::{ApiError, BoxError, Error, Result};
 pub use retry::{Decision, Outcome, RetryPolicy, Sleeper, classify, parse_retry_after};
 pub use secret::Secret;

@@ -3,6 +3,8 @@
 
 mod raw_server;
 mod retry_loop;
+#[cfg(feature = "sandbox")]
+mod sandbox;
 mod secrets;
 mod transport;
 
