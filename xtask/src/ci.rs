@@ -58,7 +58,7 @@ fn steps() -> Vec<Step> {
         .env("RUSTFLAGS", "-Dwarnings"),
         Step::cargo(
             "deny",
-            &["deny", "--offline", "check", "bans", "licenses", "sources"],
+            &["deny", "check", "bans", "licenses", "sources"],
         ),
     ]
 }
