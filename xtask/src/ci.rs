@@ -56,10 +56,7 @@ fn steps() -> Vec<Step> {
             ],
         )
         .env("RUSTFLAGS", "-Dwarnings"),
-        Step::cargo(
-            "deny",
-            &["deny", "check", "bans", "licenses", "sources"],
-        ),
+        Step::cargo("deny", &["deny", "check", "bans", "licenses", "sources"]),
     ]
 }
 
