@@ -1,0 +1,223 @@
+//! The load benchmark behind `cargo xtask bench`.
+//!
+//! `push-bench serve` runs a minimal HTTP server on 127.0.0.1 (push-core's sandbox server,
+//! answering each provider's success body without checking anything). `push-bench run` starts
+//! that server as a separate process — so the CPU time read from `/proc/self/stat` is the
+//! client's alone — and drives each scenario for a fixed number of requests at each concurrency,
+//! then prints requests per second and client CPU per request, with ratios to the bare-reqwest
+//! baseline.
+
+// A benchmark program reports on stdout and stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::{ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use push_core::sandbox::{SandboxRequest, SandboxResponse, SandboxServer};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+mod scenarios;
+
+/// One request of a scenario.
+type Call =
+    Arc<dyn Fn(u64) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+
+/// A named way of sending one request.
+pub(crate) struct Scenario {
+    pub(crate) name: &'static str,
+    pub(crate) call: Call,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("push-bench: no runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => runtime.block_on(serve()),
+        Some("run") => runtime.block_on(run(&args[1..])),
+        _ => Err("usage: push-bench serve | run [--requests N] [--concurrency C]...".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("push-bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The server: answers what each client expects, as fast as it can.
+fn answer(req: SandboxRequest) -> SandboxResponse {
+    if req.path.starts_with("/publish_api/") {
+        SandboxResponse::text(200, r#"{"publishId":"pubid-bench"}"#)
+    } else if req.path.starts_with("/api/v1/") {
+        SandboxResponse::json(201, &serde_json::json!({"id": 1, "scheduled": 0}))
+    } else {
+        SandboxResponse::json(200, &serde_json::json!({}))
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let server = SandboxServer::start(answer)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{}", server.url());
+    // Serve until the parent closes our stdin.
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(_)) = lines.next_line().await {}
+    Ok(())
+}
+
+/// User + system CPU time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+struct Measurement {
+    scenario: &'static str,
+    concurrency: usize,
+    requests: u64,
+    wall: Duration,
+    cpu: Duration,
+    errors: u64,
+}
+
+impl Measurement {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.wall.as_secs_f64()
+    }
+
+    fn cpu_us_per_request(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.requests as f64
+    }
+}
+
+async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Measurement {
+    // Warm the pool and the caches first.
+    for i in 0..(concurrency as u64).max(16) {
+        let _ = (scenario.call)(i).await;
+    }
+    let cpu_start = cpu_time();
+    let start = Instant::now();
+    let errors = futures_util::stream::iter(0..requests)
+        .map(|i| (scenario.call)(i))
+        .buffer_unordered(concurrency)
+        .fold(0u64, |errors, result| async move {
+            errors + u64::from(result.is_err())
+        })
+        .await;
+    Measurement {
+        scenario: scenario.name,
+        concurrency,
+        requests,
+        wall: start.elapsed(),
+        cpu: cpu_time().saturating_sub(cpu_start),
+        errors,
+    }
+}
+
+async fn run(args: &[String]) -> Result<(), String> {
+    let mut requests = 20_000u64;
+    let mut concurrencies = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let value = iter.next().ok_or(format!("{arg} needs a value"))?;
+        match arg.as_str() {
+            "--requests" => requests = value.parse().map_err(|_| "bad --requests")?,
+            "--concurrency" => concurrencies.push(value.parse().map_err(|_| "bad --concurrency")?),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if concurrencies.is_empty() {
+        concurrencies = vec![1, 64];
+    }
+
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut server = tokio::process::Command::new(exe)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    let stdout = server.stdout.take().ok_or("no server stdout")?;
+    let url = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the server printed no URL")?;
+
+    let scenarios = scenarios::all(&url)?;
+    let mut results = Vec::new();
+    for &concurrency in &concurrencies {
+        for scenario in &scenarios {
+            let m = measure(scenario, requests, concurrency).await;
+            eprintln!(
+                "push-bench: {:<28} c={:<3} {:>9.0} req/s  {:>7.1} µs CPU/req  errors {}",
+                m.scenario,
+                m.concurrency,
+                m.rps(),
+                m.cpu_us_per_request(),
+                m.errors
+            );
+            results.push(m);
+        }
+    }
+    drop(server);
+    print_table(&results);
+    if results.iter().any(|m| m.errors > 0) {
+        return Err("some requests failed; the figures above are not comparable".into());
+    }
+    Ok(())
+}
+
+fn print_table(results: &[Measurement]) {
+    println!("| scenario | concurrency | requests | req/s | × bare | CPU µs/req | × bare |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for m in results {
+        let bare = results
+            .iter()
+            .find(|b| b.scenario == scenarios::BARE && b.concurrency == m.concurrency);
+        let (rps_ratio, cpu_ratio) = bare.map_or((f64::NAN, f64::NAN), |b| {
+            (
+                m.rps() / b.rps(),
+                m.cpu_us_per_request() / b.cpu_us_per_request(),
+            )
+        });
+        println!(
+            "| {} | {} | {} | {:.0} | {:.3} | {:.1} | {:.3} |",
+            m.scenario,
+            m.concurrency,
+            m.requests,
+            m.rps(),
+            rps_ratio,
+            m.cpu_us_per_request(),
+            cpu_ratio
+        );
+    }
+}
