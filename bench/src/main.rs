@@ -59,7 +59,7 @@ fn main() -> ExitCode {
 }
 
 /// The server: answers what each client expects, as fast as it can.
-fn answer(req: SandboxRequest) -> SandboxResponse {
+fn answer(req: &SandboxRequest) -> SandboxResponse {
     if req.path.starts_with("/publish_api/") {
         SandboxResponse::text(200, r#"{"publishId":"pubid-bench"}"#)
     } else if req.path.starts_with("/api/v1/") {
@@ -70,7 +70,7 @@ fn answer(req: SandboxRequest) -> SandboxResponse {
 }
 
 async fn serve() -> Result<(), String> {
-    let server = SandboxServer::start(answer)
+    let server = SandboxServer::start(|req| answer(&req))
         .await
         .map_err(|e| e.to_string())?;
     println!("{}", server.url());
