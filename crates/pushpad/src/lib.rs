@@ -1,4 +1,27 @@
-//! Placeholder: the pushpad crate is built in its own issue.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use push_core::{Error, Result};
+mod client;
+mod config;
+mod encode;
+mod models;
+mod notifications;
+mod projects;
+mod senders;
+mod subscriptions;
+mod validate;
+
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_AUTH_TOKEN, ENV_PROJECT_ID, parse_error};
+pub use models::{
+    Action, NewNotification, NewProject, NewSender, NewSubscription, Notification,
+    NotificationCreateResult, Project, ProjectUpdate, Sender, SenderUpdate, Subscription,
+    SubscriptionQuery, SubscriptionUpdate,
+};
+pub use notifications::Notifications;
+pub use projects::Projects;
+pub use push_core::{ApiError, Error, HttpClient, Result, RetryPolicy, Secret, Sleeper};
+pub use senders::Senders;
+pub use subscriptions::Subscriptions;
+pub use time::OffsetDateTime;

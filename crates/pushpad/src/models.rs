@@ -1,0 +1,690 @@
+//! Request and response models. Response fields the API may omit or send as `null` are
+//! `Option`s, so sparse bodies always decode.
+
+use push_core::{Error, Result};
+use serde::{Deserialize, Serialize, Serializer};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::validate;
+
+fn utc_rfc3339<S: Serializer>(
+    value: &Option<OffsetDateTime>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match value {
+        Some(dt) => {
+            let text = dt
+                .to_offset(time::UtcOffset::UTC)
+                .format(&Rfc3339)
+                .map_err(serde::ser::Error::custom)?;
+            s.serialize_str(&text)
+        }
+        None => s.serialize_none(),
+    }
+}
+
+/// An action button on a notification.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// The button label.
+    #[serde(default)]
+    pub title: String,
+    /// Opened when the button is clicked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// Button icon URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// An id for a JavaScript callback; word characters only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+impl Action {
+    /// A button with a label.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            ..Self::default()
+        }
+    }
+    /// Sets the link opened on click.
+    pub fn target_url(mut self, url: impl Into<String>) -> Self {
+        self.target_url = Some(url.into());
+        self
+    }
+    /// Sets the icon URL.
+    pub fn icon(mut self, url: impl Into<String>) -> Self {
+        self.icon = Some(url.into());
+        self
+    }
+    /// Sets the callback id.
+    pub fn action(mut self, name: impl Into<String>) -> Self {
+        self.action = Some(name.into());
+        self
+    }
+}
+
+/// A notification to create. Only `body` is required; unset fields are not sent, so the
+/// project's defaults apply.
+///
+/// `uids` and `tags` have distinct "not set" (everyone) and "empty list" (nobody) states.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NewNotification {
+    /// The main text.
+    pub body: String,
+    /// Title (default: the project name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Opened on click (default: the project website).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// Icon URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    /// Badge URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge_url: Option<String>,
+    /// Large image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Seconds to keep the notification for an offline device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<u32>,
+    /// Keep the notification open until the user acts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_interaction: Option<bool>,
+    /// No sound or vibration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silent: Option<bool>,
+    /// Time-sensitive: wake sleeping devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<bool>,
+    /// A string passed to action callbacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+    /// Bookmark in the dashboard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starred: Option<bool>,
+    /// Schedule (sent as RFC 3339 in UTC; the server allows at most 5 days ahead).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "utc_rfc3339"
+    )]
+    pub send_at: Option<OffsetDateTime>,
+    /// Action buttons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// Up to 3 metric names (created in the project settings first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_metrics: Option<Vec<String>>,
+    /// Target these user ids only (`Some(vec![])` sends to nobody).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uids: Option<Vec<String>>,
+    /// Target these tags or boolean expressions like `"(a && b) || !c"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident: String) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: impl Into<String>) -> Self {
+            self.$name = Some(value.into());
+            self
+        }
+    };
+    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.$name = Some(value);
+            self
+        }
+    };
+}
+
+fn strings<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Vec<String> {
+    items.into_iter().map(Into::into).collect()
+}
+
+impl NewNotification {
+    /// A notification with this body.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            ..Self::default()
+        }
+    }
+    setter!(/// Sets the title.
+        title: String);
+    setter!(/// Sets the click URL.
+        target_url: String);
+    setter!(/// Sets the icon URL.
+        icon_url: String);
+    setter!(/// Sets the badge URL.
+        badge_url: String);
+    setter!(/// Sets the image URL.
+        image_url: String);
+    setter!(/// Sets the time to live in seconds.
+        ttl: u32);
+    setter!(/// Sets `require_interaction`.
+        require_interaction: bool);
+    setter!(/// Sets `silent`.
+        silent: bool);
+    setter!(/// Sets `urgent`.
+        urgent: bool);
+    setter!(/// Sets the custom data string.
+        custom_data: String);
+    setter!(/// Sets `starred`.
+        starred: bool);
+    setter!(/// Schedules the notification (converted to UTC).
+        send_at: OffsetDateTime);
+    /// Sets the action buttons.
+    pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
+        self.actions = Some(actions.into_iter().collect());
+        self
+    }
+    /// Sets the custom metrics.
+    pub fn custom_metrics<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.custom_metrics = Some(strings(items));
+        self
+    }
+    /// Targets these user ids.
+    pub fn uids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.uids = Some(strings(items));
+        self
+    }
+    /// Targets these tags or tag expressions.
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.tags = Some(strings(items));
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::non_blank("body", &self.body)?;
+        for (name, v) in [
+            ("title", &self.title),
+            ("target_url", &self.target_url),
+            ("icon_url", &self.icon_url),
+            ("badge_url", &self.badge_url),
+            ("image_url", &self.image_url),
+        ] {
+            if let Some(v) = v {
+                validate::non_blank(name, v)?;
+            }
+        }
+        if let Some(actions) = &self.actions {
+            for (i, a) in actions.iter().enumerate() {
+                validate::non_blank(format!("actions[{i}].title"), &a.title)?;
+                if let Some(name) = &a.action {
+                    validate::action_name(format!("actions[{i}].action"), name)?;
+                }
+                if let Some(url) = &a.target_url {
+                    validate::non_blank(format!("actions[{i}].target_url"), url)?;
+                }
+            }
+        }
+        if let Some(metrics) = &self.custom_metrics {
+            if metrics.len() > validate::MAX_CUSTOM_METRICS {
+                return Err(Error::invalid_input(
+                    "custom_metrics",
+                    format!(
+                        "at most {} metrics per notification, got {}",
+                        validate::MAX_CUSTOM_METRICS,
+                        metrics.len()
+                    ),
+                ));
+            }
+            validate::list("custom_metrics", metrics)?;
+        }
+        if let Some(uids) = &self.uids {
+            validate::list("uids", uids)?;
+        }
+        if let Some(tags) = &self.tags {
+            validate::list("tags", tags)?;
+        }
+        Ok(())
+    }
+}
+
+/// The answer to a create call.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct NotificationCreateResult {
+    /// The new notification's id.
+    pub id: u64,
+    /// Devices it will be delivered to (absent for scheduled notifications).
+    #[serde(default)]
+    pub scheduled: Option<u64>,
+    /// Which of the requested uids are subscribed (only when uids were given).
+    #[serde(default)]
+    pub uids: Option<Vec<String>>,
+    /// When it will be sent (scheduled notifications only).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub send_at: Option<OffsetDateTime>,
+}
+
+/// A notification as the API returns it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub struct Notification {
+    pub id: u64,
+    #[serde(default)]
+    pub project_id: Option<u64>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub target_url: Option<String>,
+    #[serde(default)]
+    pub icon_url: Option<String>,
+    #[serde(default)]
+    pub badge_url: Option<String>,
+    #[serde(default)]
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub ttl: Option<u64>,
+    #[serde(default)]
+    pub require_interaction: Option<bool>,
+    #[serde(default)]
+    pub silent: Option<bool>,
+    #[serde(default)]
+    pub urgent: Option<bool>,
+    #[serde(default)]
+    pub custom_data: Option<String>,
+    #[serde(default)]
+    pub actions: Option<Vec<Action>>,
+    #[serde(default)]
+    pub starred: Option<bool>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub send_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub custom_metrics: Option<Vec<String>>,
+    #[serde(default)]
+    pub uids: Option<Vec<String>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+    /// Deliveries that succeeded.
+    #[serde(default)]
+    pub successfully_sent_count: Option<u64>,
+    /// Clicks or opens.
+    #[serde(default)]
+    pub opened_count: Option<u64>,
+    /// Deliveries still queued.
+    #[serde(default)]
+    pub scheduled_count: Option<u64>,
+    /// Delivery has not started (it may still be cancelled).
+    #[serde(default)]
+    pub scheduled: Option<bool>,
+    /// Cancelled by the user or the system.
+    #[serde(default)]
+    pub cancelled: Option<bool>,
+}
+
+/// A browser subscription.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub struct Subscription {
+    pub id: u64,
+    #[serde(default)]
+    pub project_id: Option<u64>,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub p256dh: Option<String>,
+    #[serde(default)]
+    pub auth: Option<String>,
+    #[serde(default)]
+    pub uid: Option<String>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_click_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// Filters and paging for listing (and counting) subscriptions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SubscriptionQuery {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Page size (server default 30).
+    pub per_page: Option<u32>,
+    /// Subscriptions with one of these uids.
+    pub uids: Vec<String>,
+    /// Subscriptions with one of these tags, or matching these boolean expressions.
+    pub tags: Vec<String>,
+}
+
+impl SubscriptionQuery {
+    /// An empty query (first page, no filters).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    setter!(/// Sets the page.
+        page: u32);
+    setter!(/// Sets the page size.
+        per_page: u32);
+    /// Filters by uids.
+    pub fn uids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.uids = strings(items);
+        self
+    }
+    /// Filters by tags or tag expressions.
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.tags = strings(items);
+        self
+    }
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::page("page", self.page)?;
+        validate::page("per_page", self.per_page)?;
+        validate::list("uids", &self.uids)?;
+        validate::list("tags", &self.tags)
+    }
+    /// `uids[]` then `tags[]` pairs, in that order.
+    pub(crate) fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        pairs.extend(self.uids.iter().map(|u| ("uids[]", u.clone())));
+        pairs.extend(self.tags.iter().map(|t| ("tags[]", t.clone())));
+        pairs
+    }
+}
+
+/// A subscription to import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct NewSubscription {
+    pub endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p256dh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl NewSubscription {
+    /// A subscription with this push endpoint.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            ..Self::default()
+        }
+    }
+    setter!(/// Sets the p256dh key.
+        p256dh: String);
+    setter!(/// Sets the auth secret.
+        auth: String);
+    setter!(/// Sets the user id.
+        uid: String);
+    /// Sets the tags.
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.tags = Some(strings(items));
+        self
+    }
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::non_blank("endpoint", &self.endpoint)?;
+        if let Some(tags) = &self.tags {
+            validate::list("tags", tags)?;
+        }
+        Ok(())
+    }
+}
+
+/// Changes to a subscription. `uid` has three states: unchanged (not sent), cleared
+/// (`null`, via [`SubscriptionUpdate::clear_uid`]) and set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SubscriptionUpdate {
+    /// `None`: unchanged; `Some(None)`: cleared; `Some(Some(uid))`: set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<Option<String>>,
+    /// Replaces the tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl SubscriptionUpdate {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the uid.
+    pub fn uid(mut self, uid: impl Into<String>) -> Self {
+        self.uid = Some(Some(uid.into()));
+        self
+    }
+    /// Removes the uid (sends `"uid": null`).
+    pub fn clear_uid(mut self) -> Self {
+        self.uid = Some(None);
+        self
+    }
+    /// Replaces the tags.
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
+        self.tags = Some(strings(items));
+        self
+    }
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(Some(uid)) = &self.uid {
+            validate::non_blank("uid", uid)?;
+        }
+        if let Some(tags) = &self.tags {
+            validate::list("tags", tags)?;
+        }
+        Ok(())
+    }
+}
+
+/// A project.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub struct Project {
+    pub id: u64,
+    #[serde(default)]
+    pub sender_id: Option<u64>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub icon_url: Option<String>,
+    #[serde(default)]
+    pub badge_url: Option<String>,
+    #[serde(default)]
+    pub notifications_ttl: Option<u64>,
+    #[serde(default)]
+    pub notifications_require_interaction: Option<bool>,
+    #[serde(default)]
+    pub notifications_silent: Option<bool>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// A project to create.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct NewProject {
+    pub sender_id: u64,
+    pub name: String,
+    pub website: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_ttl: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_require_interaction: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_silent: Option<bool>,
+}
+
+impl NewProject {
+    /// The required fields.
+    pub fn new(sender_id: u64, name: impl Into<String>, website: impl Into<String>) -> Self {
+        Self {
+            sender_id,
+            name: name.into(),
+            website: website.into(),
+            ..Self::default()
+        }
+    }
+    setter!(/// Sets the icon URL.
+        icon_url: String);
+    setter!(/// Sets the badge URL.
+        badge_url: String);
+    setter!(/// Default TTL (0..=2419200 s).
+        notifications_ttl: u32);
+    setter!(/// Default `require_interaction`.
+        notifications_require_interaction: bool);
+    setter!(/// Default `silent`.
+        notifications_silent: bool);
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::id("sender_id", self.sender_id)?;
+        validate::non_blank("name", &self.name)?;
+        validate::non_blank("website", &self.website)?;
+        project_ttl(self.notifications_ttl)
+    }
+}
+
+fn project_ttl(ttl: Option<u32>) -> Result<()> {
+    match ttl {
+        Some(t) if t > validate::MAX_PROJECT_TTL => Err(Error::invalid_input(
+            "notifications_ttl",
+            format!("must be at most {}", validate::MAX_PROJECT_TTL),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Changes to a project (unset fields are unchanged).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct ProjectUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_ttl: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_require_interaction: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications_silent: Option<bool>,
+}
+
+impl ProjectUpdate {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    setter!(/// Renames.
+        name: String);
+    setter!(/// Sets the website.
+        website: String);
+    setter!(/// Sets the icon URL.
+        icon_url: String);
+    setter!(/// Sets the badge URL.
+        badge_url: String);
+    setter!(/// Default TTL (0..=2419200 s).
+        notifications_ttl: u32);
+    setter!(/// Default `require_interaction`.
+        notifications_require_interaction: bool);
+    setter!(/// Default `silent`.
+        notifications_silent: bool);
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(n) = &self.name {
+            validate::non_blank("name", n)?;
+        }
+        if let Some(w) = &self.website {
+            validate::non_blank("website", w)?;
+        }
+        project_ttl(self.notifications_ttl)
+    }
+}
+
+/// A sender (VAPID key pair).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub struct Sender {
+    pub id: u64,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub vapid_private_key: Option<String>,
+    #[serde(default)]
+    pub vapid_public_key: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// A sender to create; keys are generated unless you import yours.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct NewSender {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vapid_private_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vapid_public_key: Option<String>,
+}
+
+impl NewSender {
+    /// A sender with this name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+    /// Imports an existing key pair (PEM).
+    pub fn vapid_keys(
+        mut self,
+        private_pem: impl Into<String>,
+        public_pem: impl Into<String>,
+    ) -> Self {
+        self.vapid_private_key = Some(private_pem.into());
+        self.vapid_public_key = Some(public_pem.into());
+        self
+    }
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::non_blank("name", &self.name)
+    }
+}
+
+/// Changes to a sender.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SenderUpdate {
+    /// New name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl SenderUpdate {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    setter!(/// Renames.
+        name: String);
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(n) = &self.name {
+            validate::non_blank("name", n)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! `/projects/{id}/subscriptions` and the page walker shared by the listing calls.
+
+use std::future::Future;
+
+use futures_util::Stream;
+use futures_util::stream::{self, StreamExt};
+use push_core::{Error, Request, Result};
+
+use crate::client::Client;
+use crate::encode::with_query;
+use crate::models::{NewSubscription, Subscription, SubscriptionQuery, SubscriptionUpdate};
+use crate::validate;
+
+/// Subscription calls; get one with [`Client::subscriptions`].
+#[derive(Clone, Copy, Debug)]
+pub struct Subscriptions<'a> {
+    client: &'a Client,
+    project_id: Option<u64>,
+}
+
+impl<'a> Subscriptions<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            project_id: None,
+        }
+    }
+
+    /// Uses this project instead of the client's default for the calls that follow.
+    pub fn in_project(mut self, project_id: u64) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+
+    fn base(&self) -> Result<String> {
+        Ok(format!(
+            "/projects/{}/subscriptions",
+            self.client.resolve_project(self.project_id)?
+        ))
+    }
+
+    /// One page of subscriptions. Query order on the wire: `page`, `per_page`, `uids[]`, `tags[]`.
+    pub async fn all(&self, query: &SubscriptionQuery) -> Result<Vec<Subscription>> {
+        let base = self.base()?;
+        query.validate()?;
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(p) = query.page {
+            pairs.push(("page", p.to_string()));
+        }
+        if let Some(p) = query.per_page {
+            pairs.push(("per_page", p.to_string()));
+        }
+        pairs.extend(query.filter_pairs());
+        self.client
+            .send_json(Request::get(with_query(base, &pairs)), 200)
+            .await
+    }
+
+    /// Every matching subscription as a stream, starting at `query.page` (default 1).
+    ///
+    /// The walk stops after an empty page, or after a page shorter than `query.per_page`
+    /// when a page size was given (the server default of 30 is not relied on).
+    pub fn stream(
+        &self,
+        query: SubscriptionQuery,
+    ) -> impl Stream<Item = Result<Subscription>> + 'a {
+        let this = *self;
+        let start = query.page.unwrap_or(1);
+        walk(move |n| {
+            let q = SubscriptionQuery {
+                page: Some(start.saturating_add(n - 1)),
+                ..query.clone()
+            };
+            async move {
+                let page = this.all(&q).await?;
+                let short = q.per_page.is_some_and(|size| page.len() < size as usize);
+                Ok((page, short))
+            }
+        })
+    }
+
+    /// How many subscriptions match the filters, from `X-Total-Count`.
+    ///
+    /// Sent as `HEAD` (like the Node, Go, Java and Ruby SDKs): no page body is transferred and
+    /// the request is idempotent, so it is safely retried.
+    pub async fn count(&self, query: &SubscriptionQuery) -> Result<u64> {
+        let base = self.base()?;
+        query.validate()?;
+        let resp = self
+            .client
+            .send(Request::head(with_query(base, &query.filter_pairs())), 200)
+            .await?;
+        let raw = resp
+            .header("x-total-count")
+            .ok_or_else(|| Error::decode("response has no X-Total-Count header"))?;
+        raw.trim()
+            .parse::<u64>()
+            .map_err(|_| Error::decode(format!("X-Total-Count is not a number: {raw:?}")))
+    }
+
+    /// Imports a subscription. Expects `201 Created`.
+    pub async fn create(&self, subscription: &NewSubscription) -> Result<Subscription> {
+        let base = self.base()?;
+        subscription.validate()?;
+        let req = Request::post(base).json_body(Client::body(subscription)?);
+        self.client.send_json(req, 201).await
+    }
+
+    /// One subscription.
+    pub async fn get(&self, id: u64) -> Result<Subscription> {
+        let base = self.base()?;
+        let id = validate::id("id", id)?;
+        self.client
+            .send_json(Request::get(format!("{base}/{id}")), 200)
+            .await
+    }
+
+    /// Changes uid and/or tags (PATCH).
+    pub async fn update(&self, id: u64, update: &SubscriptionUpdate) -> Result<Subscription> {
+        let base = self.base()?;
+        let id = validate::id("id", id)?;
+        update.validate()?;
+        let req = Request::patch(format!("{base}/{id}")).json_body(Client::body(update)?);
+        self.client.send_json(req, 200).await
+    }
+
+    /// Deletes a subscription. Expects `204 No Content`.
+    pub async fn delete(&self, id: u64) -> Result<()> {
+        let base = self.base()?;
+        let id = validate::id("id", id)?;
+        self.client
+            .send(Request::delete(format!("{base}/{id}")), 204)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Walks pages 1, 2, ... `fetch(n)` returns the page and whether it is known to be the last;
+/// an empty page always ends the walk. The first error is yielded and ends the walk.
+pub(crate) fn walk<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + 'a
+where
+    T: 'a,
+    F: Fn(u32) -> Fut + 'a,
+    Fut: Future<Output = Result<(Vec<T>, bool)>> + 'a,
+{
+    stream::unfold((fetch, Some(1u32)), |(fetch, next)| async move {
+        let n = next?;
+        match fetch(n).await {
+            Ok((items, last)) => {
+                let next = if items.is_empty() || last {
+                    None
+                } else {
+                    n.checked_add(1)
+                };
+                let items: Vec<Result<T>> = items.into_iter().map(Ok).collect();
+                Some((stream::iter(items), (fetch, next)))
+            }
+            Err(e) => Some((stream::iter(vec![Err(e)]), (fetch, None))),
+        }
+    })
+    .flatten()
+}

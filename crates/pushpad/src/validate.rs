@@ -1,0 +1,55 @@
+//! Client-side checks; every failure is a typed `Error::InvalidInput` and nothing is sent.
+
+use push_core::{Error, Result};
+
+/// Most custom metrics allowed on one notification (Pushpad docs: "up to 3").
+pub(crate) const MAX_CUSTOM_METRICS: usize = 3;
+/// Largest project `notifications_ttl` (spec maximum, 28 days).
+pub(crate) const MAX_PROJECT_TTL: u32 = 2_419_200;
+
+pub(crate) fn id(field: &'static str, id: u64) -> Result<u64> {
+    if id == 0 {
+        Err(Error::invalid_input(field, "must be a positive integer"))
+    } else {
+        Ok(id)
+    }
+}
+
+pub(crate) fn non_blank(field: impl Into<String>, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid_input(field.into(), "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn list(field: &str, values: &[String]) -> Result<()> {
+    for (i, v) in values.iter().enumerate() {
+        non_blank(format!("{field}[{i}]"), v)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn page(field: &'static str, value: Option<u32>) -> Result<()> {
+    if value == Some(0) {
+        Err(Error::invalid_input(field, "must be at least 1"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Action ids must be "a string of word characters" (`[A-Za-z0-9_]+`).
+pub(crate) fn action_name(field: String, value: &str) -> Result<()> {
+    if value.is_empty()
+        || !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        Err(Error::invalid_input(
+            field,
+            "must be one or more word characters [A-Za-z0-9_]",
+        ))
+    } else {
+        Ok(())
+    }
+}
