@@ -1,0 +1,13 @@
+//! Integration tests for the pushpad crate.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
+
+mod common;
+mod invalid;
+mod signature;
+mod vectors;
+mod wire;

@@ -1,0 +1,268 @@
+//! wiremock tests: exact requests per call, every error status, decoding sparse bodies,
+//! and the page walker.
+
+use futures_util::StreamExt;
+use pushpad::*;
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::common::{TOKEN, client};
+
+#[tokio::test]
+async fn create_sends_exact_body_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/projects/123/notifications"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!({"body": "Hi", "uids": [], "tags": ["a && !b"],
+                              "send_at": "2030-01-02T03:04:05Z", "custom_metrics": ["m1"]}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 9, "send_at": "2030-01-02T03:04:05.000Z"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let at = time::macros::datetime!(2030-01-02 05:04:05 +02:00); // converted to UTC
+    let n = NewNotification::new("Hi")
+        .uids(Vec::<String>::new())
+        .tags(["a && !b"])
+        .send_at(at)
+        .custom_metrics(["m1"]);
+    let r = client(&server).notifications().create(&n).await.unwrap();
+    assert_eq!(r.id, 9);
+    assert_eq!(r.scheduled, None);
+    assert_eq!(
+        r.send_at,
+        Some(time::macros::datetime!(2030-01-02 03:04:05 UTC))
+    );
+}
+
+#[tokio::test]
+async fn error_statuses_are_typed_api_errors() {
+    let table: [(u16, &str, Option<&str>); 6] = [
+        (401, r#"{"error":"Unauthorized"}"#, Some("Unauthorized")),
+        (403, r#"{"error":"Forbidden"}"#, Some("Forbidden")),
+        (404, r#"{"error":"Not Found"}"#, Some("Not Found")),
+        (
+            422,
+            r#"{"errors":{"body":["can't be blank"]}}"#,
+            Some("body can't be blank"),
+        ),
+        (500, "Internal Server Error", Some("Internal Server Error")),
+        (429, "", None),
+    ];
+    for (status, body, message) in table {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/notifications/42"))
+            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+            .mount(&server)
+            .await;
+        let err = client(&server).notifications().get(42).await.unwrap_err();
+        assert_eq!(err.status(), Some(status));
+        let api = err.api().unwrap();
+        assert_eq!(api.body, body);
+        assert_eq!(api.message.as_deref(), message, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn unexpected_success_statuses_are_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    assert_eq!(
+        c.notifications()
+            .create(&NewNotification::new("x"))
+            .await
+            .unwrap_err()
+            .status(),
+        Some(200)
+    );
+    assert_eq!(
+        c.notifications().cancel(1).await.unwrap_err().status(),
+        Some(200)
+    );
+    assert_eq!(
+        c.projects().delete(1).await.unwrap_err().status(),
+        Some(200)
+    );
+    assert_eq!(c.senders().delete(1).await.unwrap_err().status(), Some(200));
+    assert_eq!(
+        c.subscriptions().delete(1).await.unwrap_err().status(),
+        Some(200)
+    );
+}
+
+#[tokio::test]
+async fn null_heavy_bodies_decode() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/notifications/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 7, "project_id": 1, "title": "t", "body": "b", "target_url": "https://x",
+            "icon_url": null, "badge_url": null, "image_url": null, "ttl": 10,
+            "require_interaction": false, "silent": false, "urgent": false, "custom_data": null,
+            "actions": null, "starred": false, "send_at": null, "custom_metrics": null,
+            "uids": null, "tags": null, "created_at": "2016-07-06T10:58:39.192Z",
+            "successfully_sent_count": null, "opened_count": null, "scheduled_count": null,
+            "scheduled": null, "cancelled": null})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/projects/123/subscriptions/3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 3})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let n = c.notifications().get(7).await.unwrap();
+    assert_eq!(n.actions, None);
+    assert_eq!(n.ttl, Some(10));
+    assert_eq!(n.created_at.unwrap().millisecond(), 192);
+    let s = c.subscriptions().get(3).await.unwrap();
+    assert_eq!((s.id, s.uid, s.tags), (3, None, None));
+}
+
+#[tokio::test]
+async fn count_reads_x_total_count_and_rejects_a_missing_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("HEAD"))
+        .and(path("/api/v1/projects/5/subscriptions"))
+        .and(query_param("tags[]", "a || b"))
+        .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "1234"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let q = SubscriptionQuery::new().tags(["a || b"]);
+    assert_eq!(
+        c.subscriptions().in_project(5).count(&q).await.unwrap(),
+        1234
+    );
+    let err = c.subscriptions().in_project(6).count(&q).await.unwrap_err();
+    assert!(err.status() == Some(404), "{err}");
+    let server2 = MockServer::start().await;
+    Mock::given(method("HEAD"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server2)
+        .await;
+    let err = client(&server2)
+        .subscriptions()
+        .count(&SubscriptionQuery::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+fn subs(ids: std::ops::Range<u64>) -> serde_json::Value {
+    json!(
+        ids.map(|i| json!({"id": i, "endpoint": format!("https://push/{i}")}))
+            .collect::<Vec<_>>()
+    )
+}
+
+#[tokio::test]
+async fn subscription_stream_walks_until_a_short_page() {
+    let server = MockServer::start().await;
+    for (page, range) in [(1, 0..2), (2, 2..4), (3, 4..5)] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/projects/123/subscriptions"))
+            .and(query_param("page", page.to_string().as_str()))
+            .and(query_param("per_page", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(subs(range)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let ids: Vec<u64> = c
+        .subscriptions()
+        .stream(SubscriptionQuery::new().per_page(2))
+        .map(|s| s.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, vec![0, 1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn notification_stream_stops_at_an_empty_page_and_on_error() {
+    let server = MockServer::start().await;
+    let note = |i: u64| json!({"id": i});
+    for (page, body) in [
+        (1, json!([note(1), note(2)])),
+        (2, json!([note(3)])),
+        (3, json!([])),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/projects/123/notifications"))
+            .and(query_param("page", page.to_string().as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let ids: Vec<u64> = c
+        .notifications()
+        .stream()
+        .map(|n| n.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, vec![1, 2, 3]);
+
+    let failing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403).set_body_string(r#"{"error":"Forbidden"}"#))
+        .expect(1)
+        .mount(&failing)
+        .await;
+    let c = client(&failing);
+    let items: Vec<Result<Notification>> = c.notifications().stream().collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].as_ref().unwrap_err().status(), Some(403));
+}
+
+#[tokio::test]
+async fn content_type_only_with_a_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/senders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 1, "name": "s",
+            "vapid_private_key": "-----BEGIN EC PRIVATE KEY-----", "vapid_public_key": "-----BEGIN PUBLIC KEY-----",
+            "created_at": "2016-07-06T10:58:39.192Z"}])))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let senders = c.senders().all().await.unwrap();
+    assert_eq!(senders[0].name.as_deref(), Some("s"));
+    let reqs = server.received_requests().await.unwrap();
+    assert!(reqs[0].headers.get("content-type").is_none());
+}
+
+#[test]
+fn builder_config_errors() {
+    assert!(matches!(
+        Client::builder("  ").build(),
+        Err(Error::Config { .. })
+    ));
+    assert!(matches!(
+        Client::builder("t").project_id(0).build(),
+        Err(Error::Config { .. })
+    ));
+    assert!(matches!(
+        Client::builder("t").base_url("not a url").build(),
+        Err(Error::Config { .. })
+    ));
+}
