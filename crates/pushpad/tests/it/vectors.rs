@@ -325,10 +325,12 @@ async fn every_sdk_request_is_reproduced() {
             assert_eq!(api.body, given["body"].as_str().unwrap_or(""), "{name}");
         } else {
             let value = outcome.unwrap_or_else(|e| panic!("{name}: {e}"));
-            if let Some(result) = first.get("result").filter(|r| r.is_object()) {
-                if let Some(id) = result.get("id") {
-                    assert_eq!(&value["id"], id, "{name}: id");
-                }
+            if let Some(id) = first
+                .get("result")
+                .filter(|r| r.is_object())
+                .and_then(|r| r.get("id"))
+            {
+                assert_eq!(&value["id"], id, "{name}: id");
             }
             if name == "pushpad.subscriptions.count" {
                 assert_eq!(value, json!(7));
