@@ -266,3 +266,82 @@ fn builder_config_errors() {
         Err(Error::Config { .. })
     ));
 }
+
+/// Bodies from the Go 1.0.0 SDK's tests (reference §4.4): null-heavy and all-fields shapes.
+#[tokio::test]
+async fn go_sdk_bodies_decode() {
+    let server = MockServer::start().await;
+    let routes = [
+        (
+            "/api/v1/notifications/88",
+            r#"{"id":88,"body":"Hello","image_url":null,"custom_data":null,"actions":null,"send_at":null,"custom_metrics":null,"uids":null,"tags":null,"scheduled_count":null,"scheduled":null}"#,
+        ),
+        (
+            "/api/v1/projects/123/subscriptions/456",
+            r#"{"id":456,"project_id":123,"endpoint":"https://example.com/push/f7Q1Eyf7EyfAb1","p256dh":"BCQVDTlYWdl05lal3lG5SKr3VxTrEWpZErbkxWrzknHrIKFwihDoZpc_2sH6Sh08h-CacUYI-H8gW4jH-uMYZQ4=","auth":"cdKMlhgVeSPzCXZ3V7FtgQ==","uid":"user1","tags":["tag1","tag2"],"last_click_at":"2016-07-06T10:09:00.000Z","created_at":"2016-07-06T10:58:39.192Z"}"#,
+        ),
+        (
+            "/api/v1/projects/98765",
+            r#"{"id":98765,"sender_id":9,"name":"My Project","website":"https://example.com","icon_url":"https://example.com/icon.png","badge_url":"https://example.com/badge.png","notifications_ttl":604800,"notifications_require_interaction":false,"notifications_silent":false,"created_at":"2016-07-06T10:58:39.192Z"}"#,
+        ),
+        (
+            "/api/v1/senders/98765",
+            r#"{"id":98765,"name":"My Sender","vapid_private_key":"-----BEGIN EC PRIVATE KEY----- ...","vapid_public_key":"-----BEGIN PUBLIC KEY----- ...","created_at":"2016-07-06T10:58:39.192Z"}"#,
+        ),
+    ];
+    for (p, body) in routes {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let n = c.notifications().get(88).await.unwrap();
+    assert_eq!(
+        (n.id, n.body.as_deref(), n.scheduled, n.actions, n.send_at),
+        (88, Some("Hello"), None, None, None)
+    );
+    let s = c.subscriptions().get(456).await.unwrap();
+    assert_eq!(s.tags, Some(vec!["tag1".to_owned(), "tag2".to_owned()]));
+    assert_eq!(
+        s.last_click_at,
+        Some(time::macros::datetime!(2016-07-06 10:09:00 UTC))
+    );
+    let p = c.projects().get(98765).await.unwrap();
+    assert_eq!((p.sender_id, p.notifications_ttl), (Some(9), Some(604800)));
+    let snd = c.senders().get(98765).await.unwrap();
+    assert_eq!(
+        snd.vapid_public_key.as_deref(),
+        Some("-----BEGIN PUBLIC KEY----- ...")
+    );
+}
+
+#[tokio::test]
+async fn invalid_json_on_success_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("not json"))
+        .mount(&server)
+        .await;
+    let err = client(&server).projects().all().await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+#[test]
+fn parse_error_shapes() {
+    let e = parse_error(
+        422,
+        br#"{"errors":{"body":["can't be blank","too short"],"ttl":["is invalid"]}}"#,
+    );
+    assert_eq!(
+        e.message.as_deref(),
+        Some("body can't be blank, too short; ttl is invalid")
+    );
+    assert_eq!(e.code.as_deref(), Some("validation_error"));
+    let e = parse_error(422, br#"{"message":"Invalid input"}"#);
+    assert_eq!(e.message.as_deref(), Some("Invalid input"));
+    let e = parse_error(404, b"");
+    assert_eq!((e.status, e.message.as_deref()), (404, None));
+}
