@@ -61,3 +61,47 @@ fn debug_never_shows_the_token() {
     assert!(!format!("{client:?}").contains(super::common::TOKEN));
     assert!(!format!("{builder:?}").contains(super::common::TOKEN));
 }
+
+/// `from_env` is checked in a child process (this same test binary) so the parent never
+/// mutates its own environment.
+#[test]
+fn from_env_reads_both_variables() {
+    let exe = std::env::current_exe().unwrap();
+    let run = |token: Option<&str>, project: Option<&str>| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.args(["signature::from_env_child", "--exact", "--nocapture"])
+            .env("PUSHPAD_FROM_ENV_CHILD", "1")
+            .env_remove("PUSHPAD_AUTH_TOKEN")
+            .env_remove("PUSHPAD_PROJECT_ID");
+        if let Some(t) = token {
+            cmd.env("PUSHPAD_AUTH_TOKEN", t);
+        }
+        if let Some(p) = project {
+            cmd.env("PUSHPAD_PROJECT_ID", p);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    assert!(
+        run(Some(super::common::TOKEN), Some("123"))
+            .contains("CHILD project=Some(123) sig=6627820d")
+    );
+    assert!(run(Some(super::common::TOKEN), None).contains("CHILD project=None"));
+    assert!(run(None, Some("123")).contains("CHILD error=config"));
+    assert!(run(Some(super::common::TOKEN), Some("abc")).contains("CHILD error=config"));
+}
+
+#[test]
+fn from_env_child() {
+    if std::env::var("PUSHPAD_FROM_ENV_CHILD").is_err() {
+        return;
+    }
+    match Client::from_env() {
+        Ok(c) => println!(
+            "CHILD project={:?} sig={}",
+            c.project_id(),
+            c.signature_for("user12345")
+        ),
+        Err(pushpad::Error::Config { .. }) => println!("CHILD error=config"),
+        Err(e) => println!("CHILD error=other {e}"),
+    }
+}
