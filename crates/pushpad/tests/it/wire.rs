@@ -345,3 +345,60 @@ fn parse_error_shapes() {
     let e = parse_error(404, b"");
     assert_eq!((e.status, e.message.as_deref()), (404, None));
 }
+
+fn retrying_client(server: &MockServer) -> Client {
+    Client::builder(TOKEN)
+        .project_id(123)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .retry_policy(RetryPolicy::default().max_attempts(3))
+        .sleeper(Sleeper::new(|_| async {}))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_is_retried_only_when_it_surely_did_not_run() {
+    // 503: the server refused before acting, so the POST is retried and succeeds.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5, "scheduled": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let r = retrying_client(&server)
+        .notifications()
+        .create(&NewNotification::new("x"))
+        .await
+        .unwrap();
+    assert_eq!(r.id, 5);
+
+    // 500 on a POST may have sent the notification: no retry.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = retrying_client(&server)
+        .notifications()
+        .create(&NewNotification::new("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+
+    // 500 on a GET is retried.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = retrying_client(&server).projects().all().await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+}
