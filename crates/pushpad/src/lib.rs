@@ -12,6 +12,9 @@ mod senders;
 mod subscriptions;
 mod validate;
 
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_AUTH_TOKEN, ENV_PROJECT_ID, parse_error};
 pub use models::{

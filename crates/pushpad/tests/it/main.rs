@@ -8,6 +8,8 @@
 
 mod common;
 mod invalid;
+#[cfg(feature = "sandbox")]
+mod sandbox;
 mod signature;
 mod vectors;
 mod wire;
