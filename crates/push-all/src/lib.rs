@@ -2,7 +2,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use push_core::{Error, Result, RetryPolicy, Secret};
+pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 
 #[cfg(feature = "beams")]
 #[doc(inline)]
@@ -12,4 +12,4 @@ pub use beams;
 pub use channels;
 #[cfg(feature = "pushpad")]
 #[doc(inline)]
-pub use pushpad;
+pub use pushpad::{self, Client as PushpadClient};

@@ -1,0 +1,65 @@
+//! The quickstart: one call to each service, against its local sandbox when no credentials are
+//! configured, and against the real service when they are.
+//!
+//! ```sh
+//! cargo run --example quickstart
+//! PUSHPAD_AUTH_TOKEN=... PUSHPAD_PROJECT_ID=... cargo run --example quickstart
+//! ```
+
+// An example program talks to its user on stdout.
+#![allow(clippy::print_stdout)]
+
+use push_all::pushpad::{self, NewNotification};
+use push_examples::configured;
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), AnyError> {
+    pushpad_demo().await?;
+    println!("quickstart: done");
+    Ok(())
+}
+
+/// Creates a Pushpad notification for one user.
+async fn pushpad_demo() -> Result<(), AnyError> {
+    let (client, sandbox) = if configured(&["PUSHPAD_AUTH_TOKEN"]) {
+        println!("pushpad: using the real service (PUSHPAD_AUTH_TOKEN is set)");
+        (pushpad::Client::from_env()?, None)
+    } else {
+        let sandbox = pushpad::sandbox::Sandbox::start().await?;
+        sandbox.seed_subscription(
+            pushpad::sandbox::SANDBOX_PROJECT_ID,
+            Some("user-1"),
+            &["quickstart"],
+        );
+        println!(
+            "pushpad: no credentials, using the local sandbox at {}",
+            sandbox.base_url()
+        );
+        (sandbox.client()?, Some(sandbox))
+    };
+    let result = client
+        .notifications()
+        .create(
+            &NewNotification::new("Hello from push-rs")
+                .title("Quickstart")
+                .target_url("https://example.com")
+                .uids(["user-1"]),
+        )
+        .await?;
+    println!(
+        "pushpad: notification {} created, reaching {} device(s)",
+        result.id,
+        result.scheduled.unwrap_or(0)
+    );
+    if let Some(sandbox) = sandbox {
+        for accepted in sandbox.notifications() {
+            println!(
+                "pushpad: sandbox accepted notification {}: {}",
+                accepted.id, accepted.request
+            );
+        }
+    }
+    Ok(())
+}
