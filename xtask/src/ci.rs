@@ -60,6 +60,62 @@ fn steps() -> Vec<Step> {
     ]
 }
 
+/// What the quickstart must print when it runs against the sandboxes.
+const QUICKSTART_EXPECTS: [&str; 2] =
+    ["pushpad: sandbox accepted notification", "quickstart: done"];
+
+/// Credentials the quickstart would use instead of the sandboxes: removed for the check.
+const CREDENTIAL_VARS: [&str; 9] = [
+    "PUSHER_URL",
+    "PUSHER_APP_ID",
+    "PUSHER_KEY",
+    "PUSHER_SECRET",
+    "PUSHER_CLUSTER",
+    "BEAMS_INSTANCE_ID",
+    "BEAMS_SECRET_KEY",
+    "PUSHPAD_AUTH_TOKEN",
+    "PUSHPAD_PROJECT_ID",
+];
+
+/// Runs the README's quickstart without credentials and checks what it printed.
+fn quickstart() -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let mut command = std::process::Command::new("cargo");
+    command.args([
+        "run",
+        "--quiet",
+        "--locked",
+        "-p",
+        "push-examples",
+        "--example",
+        "quickstart",
+    ]);
+    for var in CREDENTIAL_VARS {
+        command.env_remove(var);
+    }
+    let out = command
+        .output()
+        .map_err(|e| format!("step `quickstart` could not start cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprint!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let missing: Vec<&str> = QUICKSTART_EXPECTS
+        .iter()
+        .copied()
+        .filter(|line| !stdout.contains(line))
+        .collect();
+    let secs = started.elapsed().as_secs_f64();
+    if out.status.success() && missing.is_empty() {
+        crate::println_summary(&format!("ok     {:<10} {secs:>7.1}s", "quickstart"));
+        Ok(())
+    } else {
+        crate::println_summary(&format!("FAILED {:<10} {secs:>7.1}s", "quickstart"));
+        Err(format!(
+            "step `quickstart` failed ({}); missing output: {missing:?}",
+            out.status
+        ))
+    }
+}
+
 /// Builds the library crates with the toolchain named by `rust-version` when it is installed.
 /// Where it is not (no toolchain beyond the machine's own can be fetched here), clippy's
 /// `incompatible_msrv` lint, which reads `rust-version`, has already checked our API use.
@@ -114,12 +170,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let all = steps();
     for name in &skip {
-        if name != "msrv" && !all.iter().any(|s| s.name == name) {
+        if !["msrv", "quickstart"].contains(&name.as_str()) && !all.iter().any(|s| s.name == name) {
             return Err(format!("--skip {name}: there is no such step"));
         }
     }
     for step in all.iter().filter(|s| !skip.iter().any(|n| n == s.name)) {
         step.run()?;
+    }
+    if !skip.iter().any(|n| n == "quickstart") {
+        quickstart()?;
     }
     if !skip.iter().any(|n| n == "msrv") {
         msrv()?;
