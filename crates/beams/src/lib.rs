@@ -1,4 +1,15 @@
-//! Placeholder: the beams crate is built in its own issue.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-pub use push_core::{Error, Result};
+mod client;
+mod payload;
+mod token;
+mod validate;
+mod webhook;
+
+pub use client::{ChunkResult, Client, ClientBuilder, Clock};
+pub use payload::{Apns, Fcm, PublishRequest, Web};
+pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
+pub use token::Token;
+pub use validate::{MAX_ID_LEN, MAX_INTERESTS, MAX_USERS};
+pub use webhook::{WebhookEvent, validate_webhook};

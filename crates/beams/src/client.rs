@@ -1,0 +1,426 @@
+//! The Beams client: configuration, publishing, user deletion and tokens.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::stream::{self, StreamExt};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use push_core::{ApiError, Error, HttpClient, Request, Result, RetryPolicy, Secret, Transport};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::payload::PublishRequest;
+use crate::token::{Claims, Token};
+use crate::validate;
+
+/// Characters left as-is in a user id path segment (RFC 3986 unreserved); everything else,
+/// `/` included, is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// How long a token stays valid.
+const TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Source of "now" for token expiry; inject a fixed one in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(SystemTime::now))
+    }
+    /// A clock that always returns `unix_seconds`.
+    pub fn fixed(unix_seconds: u64) -> Self {
+        Self(Arc::new(move || UNIX_EPOCH + Duration::from_secs(unix_seconds)))
+    }
+    /// A clock from any function.
+    pub fn from_fn(f: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+    fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// Builds a [`Client`]; checked in [`ClientBuilder::build`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    instance_id: String,
+    secret_key: Secret,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    http_client: Option<HttpClient>,
+    clock: Clock,
+    concurrency: usize,
+}
+
+impl ClientBuilder {
+    /// Starts a builder with the instance id and secret key from the Beams dashboard.
+    pub fn new(instance_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            secret_key: Secret::new(secret_key.into()),
+            base_url: None,
+            timeout: None,
+            connect_timeout: None,
+            retry: None,
+            http_client: None,
+            clock: Clock::system(),
+            concurrency: 4,
+        }
+    }
+    /// Overrides the base URL, scheme included (default
+    /// `https://{instance_id}.pushnotifications.pusher.com`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Per-attempt request timeout.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = Some(t);
+        self
+    }
+    /// Connect timeout.
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = Some(t);
+        self
+    }
+    /// Retry policy (default: push-core's).
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = Some(p);
+        self
+    }
+    /// A caller-built HTTP client.
+    pub fn http_client(mut self, c: HttpClient) -> Self {
+        self.http_client = Some(c);
+        self
+    }
+    /// Clock used for token expiry.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+    /// Requests in flight at once for the `*_chunked` calls (default 4, minimum 1).
+    pub fn chunk_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Validates and builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] on an empty instance id or key, [`Error::Config`] on a bad URL.
+    pub fn build(self) -> Result<Client> {
+        if self.instance_id.trim().is_empty() {
+            return Err(Error::invalid_input("instance_id", "must not be empty"));
+        }
+        if !self.instance_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(Error::invalid_input("instance_id", "only letters, digits and '-' allowed"));
+        }
+        if self.secret_key.is_empty() {
+            return Err(Error::invalid_input("secret_key", "must not be empty"));
+        }
+        let base = self
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("https://{}.pushnotifications.pusher.com", self.instance_id));
+        let mut t = Transport::builder(base)
+            .header(
+                "X-Pusher-Library",
+                format!("pusher-push-notifications-rust {}", env!("CARGO_PKG_VERSION")),
+            )
+            .header("Accept", "application/json")
+            .bearer_auth(&self.secret_key)
+            .error_parser(parse_error);
+        if let Some(d) = self.timeout {
+            t = t.timeout(d);
+        }
+        if let Some(d) = self.connect_timeout {
+            t = t.connect_timeout(d);
+        }
+        if let Some(p) = self.retry {
+            t = t.retry_policy(p);
+        }
+        if let Some(c) = self.http_client {
+            t = t.http_client(c);
+        }
+        let transport = t.build()?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                issuer: format!("https://{}.pushnotifications.pusher.com", self.instance_id),
+                key: jsonwebtoken::EncodingKey::from_secret(self.secret_key.expose().as_bytes()),
+                instance_id: self.instance_id,
+                transport,
+                clock: self.clock,
+                concurrency: self.concurrency,
+            }),
+        })
+    }
+}
+
+/// Parses Beams' `{"error": "...", "description": "..."}` error bodies; other bodies keep
+/// their text as the message (none when empty).
+pub(crate) fn parse_error(status: u16, body: &[u8]) -> ApiError {
+    #[derive(Deserialize)]
+    struct Body {
+        error: Option<String>,
+        description: Option<String>,
+    }
+    let mut err = ApiError::new(status, body);
+    match serde_json::from_slice::<Body>(body) {
+        Ok(b) => {
+            if let Some(c) = b.error {
+                err = err.with_code(c);
+            }
+            if let Some(m) = b.description {
+                err = err.with_message(m);
+            }
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            if !text.is_empty() {
+                err = err.with_message(text.to_owned());
+            }
+        }
+    }
+    err
+}
+
+struct Inner {
+    instance_id: String,
+    issuer: String,
+    key: jsonwebtoken::EncodingKey,
+    transport: Transport,
+    clock: Clock,
+    concurrency: usize,
+}
+
+/// A Beams client; cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("instance_id", &self.inner.instance_id)
+            .field("base_url", &self.inner.transport.base_url())
+            .field("secret_key", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Outcome of one chunk of a `*_chunked` publish.
+#[derive(Debug)]
+pub struct ChunkResult {
+    /// Position of the chunk (0-based).
+    pub index: usize,
+    /// Range of the audience list this chunk covered.
+    pub range: Range<usize>,
+    /// The publish id, or why this chunk failed.
+    pub result: Result<String>,
+}
+
+#[derive(Deserialize)]
+struct PublishResponse {
+    #[serde(rename = "publishId")]
+    publish_id: String,
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder(instance_id: impl Into<String>, secret_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(instance_id, secret_key)
+    }
+
+    /// Builds a client from `BEAMS_INSTANCE_ID` and `BEAMS_SECRET_KEY`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a variable is missing.
+    pub fn from_env() -> Result<Self> {
+        let get = |n: &str| std::env::var(n).map_err(|_| Error::config(format!("{n} is not set")));
+        ClientBuilder::new(get("BEAMS_INSTANCE_ID")?, get("BEAMS_SECRET_KEY")?).build()
+    }
+
+    /// The instance id.
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
+    }
+
+    fn publish_path(&self, kind: &str) -> String {
+        format!("/publish_api/v1/instances/{}/publishes/{kind}", self.inner.instance_id)
+    }
+
+    /// Publishes to 1..=100 interests; returns the publish id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] before sending; [`Error::Api`] from Beams.
+    pub async fn publish_to_interests<S: AsRef<str>>(
+        &self,
+        interests: &[S],
+        request: &PublishRequest,
+    ) -> Result<String> {
+        validate::interests(interests, Some(validate::MAX_INTERESTS))?;
+        let body = Body::new(request)?;
+        self.send_publish("interests", body.with_audience("interests", interests)?).await
+    }
+
+    /// Publishes to 1..=1000 user ids; returns the publish id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] before sending; [`Error::Api`] from Beams.
+    pub async fn publish_to_users<S: AsRef<str>>(
+        &self,
+        users: &[S],
+        request: &PublishRequest,
+    ) -> Result<String> {
+        validate::users(users, Some(validate::MAX_USERS))?;
+        let body = Body::new(request)?;
+        self.send_publish("users", body.with_audience("users", users)?).await
+    }
+
+    /// Publishes to any number of user ids: the whole list is validated first, then split into
+    /// requests of at most 1000 ids sent with bounded concurrency. The payload is serialised
+    /// once. Returns one [`ChunkResult`] per chunk, in chunk order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (nothing sent) when any id is bad or duplicated.
+    pub async fn publish_to_users_chunked<S: AsRef<str>>(
+        &self,
+        users: &[S],
+        request: &PublishRequest,
+    ) -> Result<Vec<ChunkResult>> {
+        validate::users(users, None)?;
+        self.chunked("users", users, validate::MAX_USERS, request).await
+    }
+
+    /// Publishes to any number of interests, in requests of at most 100.
+    /// Same contract as [`Client::publish_to_users_chunked`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (nothing sent) when any interest is bad or duplicated.
+    pub async fn publish_to_interests_chunked<S: AsRef<str>>(
+        &self,
+        interests: &[S],
+        request: &PublishRequest,
+    ) -> Result<Vec<ChunkResult>> {
+        validate::interests(interests, None)?;
+        self.chunked("interests", interests, validate::MAX_INTERESTS, request).await
+    }
+
+    async fn chunked<S: AsRef<str>>(
+        &self,
+        kind: &'static str,
+        items: &[S],
+        size: usize,
+        request: &PublishRequest,
+    ) -> Result<Vec<ChunkResult>> {
+        let body = Body::new(request)?;
+        let mut jobs = Vec::new();
+        for (index, chunk) in items.chunks(size).enumerate() {
+            let start = index * size;
+            jobs.push((index, start..start + chunk.len(), body.with_audience(kind, chunk)?));
+        }
+        let mut results: Vec<ChunkResult> = stream::iter(jobs)
+            .map(|(index, range, bytes)| async move {
+                ChunkResult { index, range, result: self.send_publish(kind, bytes).await }
+            })
+            .buffer_unordered(self.inner.concurrency)
+            .collect()
+            .await;
+        results.sort_by_key(|r| r.index);
+        Ok(results)
+    }
+
+    async fn send_publish(&self, kind: &str, body: Vec<u8>) -> Result<String> {
+        let resp = self
+            .inner
+            .transport
+            .send(Request::post(self.publish_path(kind)).json_body(body))
+            .await?;
+        // Beams answers with Content-Type text/plain: parse the bytes regardless.
+        let parsed: PublishResponse = serde_json::from_slice(resp.body())
+            .map_err(|e| Error::decode(format!("publish response: {e}")))?;
+        Ok(parsed.publish_id)
+    }
+
+    /// Deletes a user and all their devices.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] on a bad id; [`Error::Api`] from Beams.
+    pub async fn delete_user(&self, user_id: &str) -> Result<()> {
+        validate::user_id("user_id".into(), user_id)?;
+        let path = format!(
+            "/customer_api/v1/instances/{}/users/{}",
+            self.inner.instance_id,
+            utf8_percent_encode(user_id, SEGMENT)
+        );
+        self.inner.transport.send(Request::delete(path)).await?;
+        Ok(())
+    }
+
+    /// Issues a Beams token for `user_id`: HS256, claims `sub`, `iss`, `exp` (now + 24 h, UTC
+    /// epoch seconds). No `iat`, so client clock skew cannot reject it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] on a bad id.
+    pub fn generate_token(&self, user_id: &str) -> Result<Token> {
+        validate::user_id("user_id".into(), user_id)?;
+        let now = self
+            .inner
+            .clock
+            .now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| Error::config("clock is before 1970"))?;
+        let claims = Claims {
+            sub: user_id,
+            iss: &self.inner.issuer,
+            exp: (now + TOKEN_TTL).as_secs(),
+        };
+        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        let token = jsonwebtoken::encode(&header, &claims, &self.inner.key)
+            .map_err(|e| Error::config(format!("token signing failed: {e}")))?;
+        Ok(Token { token })
+    }
+}
+
+/// The payload serialised once, as a JSON object's bytes; the audience is spliced in front.
+struct Body {
+    /// Serialised object minus its opening `{`, e.g. `"apns":{...}}`.
+    rest: Vec<u8>,
+}
+
+impl Body {
+    fn new(request: &PublishRequest) -> Result<Self> {
+        let map = request.to_map()?;
+        let bytes = serde_json::to_vec(&Value::Object(map))
+            .map_err(|e| Error::invalid_input("body", e.to_string()))?;
+        // Non-empty object: at least one platform key is present.
+        Ok(Self { rest: bytes[1..].to_vec() })
+    }
+
+    fn with_audience<S: AsRef<str>>(&self, key: &str, items: &[S]) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.rest.len() + 16 + items.len() * 24);
+        out.extend_from_slice(b"{\"");
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        let list: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+        serde_json::to_writer(&mut out, &list)
+            .map_err(|e| Error::invalid_input(key.to_owned(), e.to_string()))?;
+        out.push(b',');
+        out.extend_from_slice(&self.rest);
+        Ok(out)
+    }
+}
