@@ -396,10 +396,10 @@ impl Client {
     }
 }
 
-/// The payload serialised once, as a JSON object's bytes; the audience is spliced in front.
+/// The payload serialised once, as a JSON object's bytes; the audience is spliced in last.
 struct Body {
-    /// Serialised object minus its opening `{`, e.g. `"apns":{...}}`.
-    rest: Vec<u8>,
+    /// Serialised object minus its closing `}`, e.g. `{"apns":{...}`.
+    head: Vec<u8>,
 }
 
 impl Body {
@@ -407,20 +407,23 @@ impl Body {
         let map = request.to_map()?;
         let bytes = serde_json::to_vec(&Value::Object(map))
             .map_err(|e| Error::invalid_input("body", e.to_string()))?;
-        // Non-empty object: at least one platform key is present.
-        Ok(Self { rest: bytes[1..].to_vec() })
+        // A non-empty object (a platform key is present): drop its closing brace so the
+        // audience can be appended as the last key, as the official SDKs send it.
+        let mut head = bytes;
+        head.pop();
+        Ok(Self { head })
     }
 
     fn with_audience<S: AsRef<str>>(&self, key: &str, items: &[S]) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(self.rest.len() + 16 + items.len() * 24);
-        out.extend_from_slice(b"{\"");
+        let mut out = Vec::with_capacity(self.head.len() + 16 + items.len() * 24);
+        out.extend_from_slice(&self.head);
+        out.extend_from_slice(b",\"");
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(b"\":");
         let list: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
         serde_json::to_writer(&mut out, &list)
             .map_err(|e| Error::invalid_input(key.to_owned(), e.to_string()))?;
-        out.push(b',');
-        out.extend_from_slice(&self.rest);
+        out.push(b'}');
         Ok(out)
     }
 }

@@ -12,4 +12,6 @@ pub use payload::{Apns, Fcm, PublishRequest, Web};
 pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 pub use token::Token;
 pub use validate::{MAX_ID_LEN, MAX_INTERESTS, MAX_USERS};
-pub use webhook::{WebhookEvent, validate_webhook};
+pub use webhook::{
+    PublishToUsersAttempt, UserNotification, WebhookEvent, WebhookEventKind, validate_webhook,
+};

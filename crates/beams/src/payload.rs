@@ -7,8 +7,10 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Apns {
     aps: Map<String, Value>,
-    #[serde(flatten)]
+    #[serde(skip_serializing_if = "Map::is_empty")]
     data: Map<String, Value>,
+    #[serde(flatten)]
+    other: Map<String, Value>,
 }
 
 impl Apns {
@@ -39,7 +41,12 @@ impl Apns {
         self.aps.insert(key.into(), value);
         self
     }
-    /// Custom data beside `aps`.
+    /// A key beside `aps` (e.g. `collapse_id`, `expiration`, `priority`, `pusher`).
+    pub fn field(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.other.insert(key.into(), value);
+        self
+    }
+    /// A custom data entry under `apns.data` (Beams only delivers custom data from there).
     pub fn data(mut self, key: impl Into<String>, value: Value) -> Self {
         self.data.insert(key.into(), value);
         self

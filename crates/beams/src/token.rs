@@ -17,7 +17,7 @@ impl std::fmt::Debug for Token {
 
 #[derive(Serialize)]
 pub(crate) struct Claims<'a> {
-    pub(crate) sub: &'a str,
     pub(crate) iss: &'a str,
+    pub(crate) sub: &'a str,
     pub(crate) exp: u64,
 }
