@@ -17,7 +17,11 @@ use crate::validate;
 
 /// Characters left as-is in a user id path segment (RFC 3986 unreserved); everything else,
 /// `/` included, is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// How long a token stays valid.
 const TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
@@ -33,7 +37,9 @@ impl Clock {
     }
     /// A clock that always returns `unix_seconds`.
     pub fn fixed(unix_seconds: u64) -> Self {
-        Self(Arc::new(move || UNIX_EPOCH + Duration::from_secs(unix_seconds)))
+        Self(Arc::new(move || {
+            UNIX_EPOCH + Duration::from_secs(unix_seconds)
+        }))
     }
     /// A clock from any function.
     pub fn from_fn(f: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
@@ -124,20 +130,29 @@ impl ClientBuilder {
         if self.instance_id.trim().is_empty() {
             return Err(Error::invalid_input("instance_id", "must not be empty"));
         }
-        if !self.instance_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(Error::invalid_input("instance_id", "only letters, digits and '-' allowed"));
+        if !self
+            .instance_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(Error::invalid_input(
+                "instance_id",
+                "only letters, digits and '-' allowed",
+            ));
         }
         if self.secret_key.is_empty() {
             return Err(Error::invalid_input("secret_key", "must not be empty"));
         }
-        let base = self
-            .base_url
-            .clone()
-            .unwrap_or_else(|| format!("https://{}.pushnotifications.pusher.com", self.instance_id));
+        let base = self.base_url.clone().unwrap_or_else(|| {
+            format!("https://{}.pushnotifications.pusher.com", self.instance_id)
+        });
         let mut t = Transport::builder(base)
             .header(
                 "X-Pusher-Library",
-                format!("pusher-push-notifications-rust {}", env!("CARGO_PKG_VERSION")),
+                format!(
+                    "pusher-push-notifications-rust {}",
+                    env!("CARGO_PKG_VERSION")
+                ),
             )
             .header("Accept", "application/json")
             .bearer_auth(&self.secret_key)
@@ -260,7 +275,10 @@ impl Client {
     }
 
     fn publish_path(&self, kind: &str) -> String {
-        format!("/publish_api/v1/instances/{}/publishes/{kind}", self.inner.instance_id)
+        format!(
+            "/publish_api/v1/instances/{}/publishes/{kind}",
+            self.inner.instance_id
+        )
     }
 
     /// Publishes to 1..=100 interests; returns the publish id.
@@ -274,7 +292,8 @@ impl Client {
     ) -> Result<String> {
         validate::interests(interests, Some(validate::MAX_INTERESTS))?;
         let body = Body::new(request)?;
-        self.send_publish("interests", body.with_audience("interests", interests)?).await
+        self.send_publish("interests", body.with_audience("interests", interests)?)
+            .await
     }
 
     /// Publishes to 1..=1000 user ids; returns the publish id.
@@ -288,7 +307,8 @@ impl Client {
     ) -> Result<String> {
         validate::users(users, Some(validate::MAX_USERS))?;
         let body = Body::new(request)?;
-        self.send_publish("users", body.with_audience("users", users)?).await
+        self.send_publish("users", body.with_audience("users", users)?)
+            .await
     }
 
     /// Publishes to any number of user ids: the whole list is validated first, then split into
@@ -303,7 +323,8 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         validate::users(users, None)?;
-        self.chunked("users", users, validate::MAX_USERS, request).await
+        self.chunked("users", users, validate::MAX_USERS, request)
+            .await
     }
 
     /// Publishes to any number of interests, in requests of at most 100.
@@ -317,7 +338,8 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         validate::interests(interests, None)?;
-        self.chunked("interests", interests, validate::MAX_INTERESTS, request).await
+        self.chunked("interests", interests, validate::MAX_INTERESTS, request)
+            .await
     }
 
     async fn chunked<S: AsRef<str>>(
@@ -331,11 +353,19 @@ impl Client {
         let mut jobs = Vec::new();
         for (index, chunk) in items.chunks(size).enumerate() {
             let start = index * size;
-            jobs.push((index, start..start + chunk.len(), body.with_audience(kind, chunk)?));
+            jobs.push((
+                index,
+                start..start + chunk.len(),
+                body.with_audience(kind, chunk)?,
+            ));
         }
         let mut results: Vec<ChunkResult> = stream::iter(jobs)
             .map(|(index, range, bytes)| async move {
-                ChunkResult { index, range, result: self.send_publish(kind, bytes).await }
+                ChunkResult {
+                    index,
+                    range,
+                    result: self.send_publish(kind, bytes).await,
+                }
             })
             .buffer_unordered(self.inner.concurrency)
             .collect()

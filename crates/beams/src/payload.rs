@@ -69,8 +69,10 @@ impl Fcm {
     }
     /// `notification.title` and `notification.body`.
     pub fn notification(mut self, title: impl Into<String>, body: impl Into<String>) -> Self {
-        self.notification.insert("title".into(), Value::String(title.into()));
-        self.notification.insert("body".into(), Value::String(body.into()));
+        self.notification
+            .insert("title".into(), Value::String(title.into()));
+        self.notification
+            .insert("body".into(), Value::String(body.into()));
         self
     }
     /// Any other `notification` field.

@@ -11,7 +11,9 @@ pub struct Token {
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Token").field("token", &"[redacted]").finish()
+        f.debug_struct("Token")
+            .field("token", &"[redacted]")
+            .finish()
     }
 }
 

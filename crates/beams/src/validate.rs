@@ -25,7 +25,10 @@ pub(crate) fn interest(field: String, value: &str) -> Result<()> {
         return Err(Error::invalid_input(field, "must not be empty"));
     }
     if value.chars().count() > MAX_ID_LEN {
-        return Err(Error::invalid_input(field, format!("longer than {MAX_ID_LEN} characters")));
+        return Err(Error::invalid_input(
+            field,
+            format!("longer than {MAX_ID_LEN} characters"),
+        ));
     }
     if let Some(c) = value.chars().find(|c| !interest_char(*c)) {
         return Err(Error::invalid_input(
@@ -41,7 +44,10 @@ pub(crate) fn user_id(field: String, value: &str) -> Result<()> {
         return Err(Error::invalid_input(field, "must not be empty"));
     }
     if value.chars().count() > MAX_ID_LEN {
-        return Err(Error::invalid_input(field, format!("longer than {MAX_ID_LEN} characters")));
+        return Err(Error::invalid_input(
+            field,
+            format!("longer than {MAX_ID_LEN} characters"),
+        ));
     }
     Ok(())
 }
@@ -68,7 +74,10 @@ fn list<S: AsRef<str>>(
         let item = item.as_ref();
         one(format!("{name}[{i}]"), item)?;
         if !seen.insert(item) {
-            return Err(Error::invalid_input(format!("{name}[{i}]"), format!("duplicate {item:?}")));
+            return Err(Error::invalid_input(
+                format!("{name}[{i}]"),
+                format!("duplicate {item:?}"),
+            ));
         }
     }
     Ok(())

@@ -114,7 +114,14 @@ pub fn validate_webhook(secret: &[u8], signature_hex: &str, body: &[u8]) -> Resu
         "v1.UserNotificationOpen" => {
             WebhookEventKind::UserNotificationOpen(serde_json::from_value(raw.payload).map_err(de)?)
         }
-        _ => WebhookEventKind::Other { event_type, payload: raw.payload },
+        _ => WebhookEventKind::Other {
+            event_type,
+            payload: raw.payload,
+        },
     };
-    Ok(WebhookEvent { kind, metadata: raw.metadata, custom_data: raw.custom_data })
+    Ok(WebhookEvent {
+        kind,
+        metadata: raw.metadata,
+        custom_data: raw.custom_data,
+    })
 }

@@ -1,0 +1,203 @@
+//! Large audiences split into compliant requests with bounded concurrency.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use beams::{Client, Clock, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::wire::sample;
+use crate::{INSTANCE, KEY, client};
+
+/// Records each arrival time and answers after `delay`, so a later window count shows how many
+/// requests were in flight at once.
+#[derive(Clone)]
+struct Recorder {
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+    delay: Duration,
+}
+
+impl Respond for Recorder {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut a = self.arrivals.lock().unwrap();
+        a.push(Instant::now());
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"publishId": format!("p{}", a.len())}))
+            .set_delay(self.delay)
+    }
+}
+
+/// Most arrivals inside any window shorter than the response delay. A slot is only reused after
+/// its response (>= delay), so this never exceeds the real in-flight maximum.
+fn max_in_window(arrivals: &[Instant], window: Duration) -> usize {
+    let mut a = arrivals.to_vec();
+    a.sort();
+    (0..a.len())
+        .map(|i| {
+            a[i..]
+                .iter()
+                .take_while(|t| t.duration_since(a[i]) < window)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn users(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user-{i}")).collect()
+}
+
+async fn bodies(server: &MockServer, key: &str) -> Vec<Vec<String>> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let v: Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(v["web"]["notification"]["title"], "Hello");
+            serde_json::from_value(v[key].clone()).unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn users_split_into_thousands_within_concurrency_bound() {
+    let server = MockServer::start().await;
+    let rec = Recorder {
+        arrivals: Arc::default(),
+        delay: Duration::from_millis(40),
+    };
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/publish_api/v1/instances/{INSTANCE}/publishes/users"
+        )))
+        .respond_with(rec.clone())
+        .expect(11)
+        .mount(&server)
+        .await;
+    let c = Client::builder(INSTANCE, KEY)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .clock(Clock::fixed(0))
+        .chunk_concurrency(3)
+        .build()
+        .unwrap();
+    let all = users(10_500);
+    let results = c.publish_to_users_chunked(&all, &sample()).await.unwrap();
+    assert_eq!(results.len(), 11);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.index, i);
+        assert_eq!(r.range.start, i * 1000);
+        assert_eq!(r.range.end, (i * 1000 + 1000).min(10_500));
+        assert!(r.result.as_ref().unwrap().starts_with('p'));
+    }
+    let got = bodies(&server, "users").await;
+    let mut sizes: Vec<usize> = got.iter().map(Vec::len).collect();
+    sizes.sort();
+    assert_eq!(
+        sizes,
+        [
+            500, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000
+        ]
+    );
+    let seen: HashSet<String> = got.into_iter().flatten().collect();
+    assert_eq!(seen, all.into_iter().collect());
+    let max = max_in_window(&rec.arrivals.lock().unwrap(), Duration::from_millis(35));
+    assert!((1..=3).contains(&max), "max in flight {max}");
+}
+
+#[tokio::test]
+async fn concurrency_one_is_sequential() {
+    let server = MockServer::start().await;
+    let rec = Recorder {
+        arrivals: Arc::default(),
+        delay: Duration::from_millis(20),
+    };
+    Mock::given(method("POST"))
+        .respond_with(rec.clone())
+        .expect(4)
+        .mount(&server)
+        .await;
+    let c = Client::builder(INSTANCE, KEY)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .chunk_concurrency(1)
+        .build()
+        .unwrap();
+    let interests: Vec<String> = (0..350).map(|i| format!("i-{i}")).collect();
+    let results = c
+        .publish_to_interests_chunked(&interests, &sample())
+        .await
+        .unwrap();
+    assert_eq!(
+        results.iter().map(|r| r.range.len()).collect::<Vec<_>>(),
+        [100, 100, 100, 50]
+    );
+    let got = bodies(&server, "interests").await;
+    assert!(got.iter().all(|b| b.len() <= 100));
+    assert_eq!(
+        max_in_window(&rec.arrivals.lock().unwrap(), Duration::from_millis(18)),
+        1
+    );
+}
+
+#[tokio::test]
+async fn partial_failure_reported_per_chunk() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"user-1500\""))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_string(r#"{"error":"Internal server error","description":"boom"}"#),
+        )
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"ok"}"#))
+        .with_priority(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    let results = client(&server.uri())
+        .publish_to_users_chunked(&users(2500), &sample())
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].result.as_deref().unwrap(), "ok");
+    let failed = &results[1];
+    assert_eq!((failed.index, failed.range.clone()), (1, 1000..2000));
+    let e = failed.result.as_ref().unwrap_err();
+    assert_eq!(e.api().unwrap().message.as_deref(), Some("boom"));
+    assert_eq!(results[2].range, 2000..2500);
+    assert_eq!(results[2].result.as_deref().unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn one_bad_id_anywhere_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut all = users(5000);
+    all[4321] = String::new();
+    let e = client(&server.uri())
+        .publish_to_users_chunked(&all, &sample())
+        .await
+        .unwrap_err();
+    assert!(e.is_invalid_input());
+    assert!(e.to_string().contains("users[4321]"), "{e}");
+    all[4321] = "user-7".into();
+    let e = client(&server.uri())
+        .publish_to_users_chunked(&all, &sample())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("users[4321]"), "{e}");
+}

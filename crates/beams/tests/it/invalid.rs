@@ -1,0 +1,201 @@
+//! A table of bad inputs: each gives a typed InvalidInput naming the field, nothing is sent.
+
+use beams::{Client, PublishRequest, Web};
+use serde_json::json;
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+use crate::wire::sample;
+use crate::{INSTANCE, KEY, client};
+
+enum Call {
+    Interests(Vec<String>, PublishRequest),
+    Users(Vec<String>, PublishRequest),
+    Delete(String),
+    Token(String),
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| (*x).to_owned()).collect()
+}
+
+fn n(count: usize, prefix: &str) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}{i}")).collect()
+}
+
+#[tokio::test]
+async fn bad_inputs_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let long = "a".repeat(165);
+    let cases: Vec<(&str, Call, &str)> = vec![
+        (
+            "no interests",
+            Call::Interests(vec![], sample()),
+            "interests",
+        ),
+        (
+            "101 interests",
+            Call::Interests(n(101, "i"), sample()),
+            "interests",
+        ),
+        (
+            "empty interest",
+            Call::Interests(s(&["a", ""]), sample()),
+            "interests[1]",
+        ),
+        (
+            "interest too long",
+            Call::Interests(vec![long.clone()], sample()),
+            "interests[0]",
+        ),
+        (
+            "interest space",
+            Call::Interests(s(&["a", "b", "c", "d e"]), sample()),
+            "interests[3]",
+        ),
+        (
+            "interest slash",
+            Call::Interests(s(&["a/b"]), sample()),
+            "interests[0]",
+        ),
+        (
+            "interest colon",
+            Call::Interests(s(&["a:b"]), sample()),
+            "interests[0]",
+        ),
+        (
+            "interest unicode",
+            Call::Interests(s(&["café"]), sample()),
+            "interests[0]",
+        ),
+        (
+            "duplicate interest",
+            Call::Interests(s(&["x", "y", "x"]), sample()),
+            "interests[2]",
+        ),
+        (
+            "no platform",
+            Call::Interests(s(&["a"]), PublishRequest::new()),
+            "body",
+        ),
+        (
+            "only webhookUrl",
+            Call::Interests(s(&["a"]), PublishRequest::new().webhook_url("https://x")),
+            "body",
+        ),
+        (
+            "raw non-platform only",
+            Call::Users(s(&["u"]), PublishRequest::new().raw(json!({"foo": 1}))),
+            "body",
+        ),
+        (
+            "raw audience key",
+            Call::Users(s(&["u"]), sample().raw(json!({"users": ["evil"]}))),
+            "body",
+        ),
+        ("no users", Call::Users(vec![], sample()), "users"),
+        ("1001 users", Call::Users(n(1001, "u"), sample()), "users"),
+        (
+            "empty user",
+            Call::Users(s(&["ok", ""]), sample()),
+            "users[1]",
+        ),
+        (
+            "user too long",
+            Call::Users(vec!["u".into(), "ü".repeat(165)], sample()),
+            "users[1]",
+        ),
+        (
+            "duplicate user",
+            Call::Users(s(&["u1", "u2", "u1"]), sample()),
+            "users[2]",
+        ),
+        (
+            "no platform users",
+            Call::Users(s(&["u"]), PublishRequest::new()),
+            "body",
+        ),
+        ("delete empty", Call::Delete(String::new()), "user_id"),
+        ("delete too long", Call::Delete(long.clone()), "user_id"),
+        ("token empty", Call::Token(String::new()), "user_id"),
+        ("token too long", Call::Token(long.clone()), "user_id"),
+    ];
+    assert!(cases.len() >= 20);
+    for (name, call, field) in cases {
+        let err = match call {
+            Call::Interests(i, r) => c.publish_to_interests(&i, &r).await.unwrap_err(),
+            Call::Users(u, r) => c.publish_to_users(&u, &r).await.unwrap_err(),
+            Call::Delete(u) => c.delete_user(&u).await.unwrap_err(),
+            Call::Token(u) => c.generate_token(&u).unwrap_err(),
+        };
+        assert!(err.is_invalid_input(), "{name}: {err}");
+        match &err {
+            beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field, "{name}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn limits_are_inclusive_and_count_characters() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p"}"#))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let allowed = "AZaz09_-=@,.;".to_owned() + &"x".repeat(151);
+    assert_eq!(allowed.len(), 164);
+    c.publish_to_interests(
+        &n(99, "i").into_iter().chain([allowed]).collect::<Vec<_>>(),
+        &sample(),
+    )
+    .await
+    .unwrap();
+    // 164 two-byte characters: 328 bytes but 164 characters, accepted.
+    c.publish_to_users(
+        &n(999, "u")
+            .into_iter()
+            .chain(["ü".repeat(164)])
+            .collect::<Vec<_>>(),
+        &sample(),
+    )
+    .await
+    .unwrap();
+    c.publish_to_users(
+        &["u"],
+        &PublishRequest::new().raw(json!({"web": {"notification": {"title": "t"}}})),
+    )
+    .await
+    .unwrap();
+    assert!(c.generate_token(&"ü".repeat(164)).is_ok());
+    let _ = Web::new();
+}
+
+#[test]
+fn builder_refuses_bad_config() {
+    for (id, key, field) in [
+        ("", KEY, "instance_id"),
+        ("a b", KEY, "instance_id"),
+        (INSTANCE, "", "secret_key"),
+    ] {
+        match Client::builder(id, key).build().unwrap_err() {
+            beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field),
+            other => panic!("{other:?}"),
+        }
+    }
+    let e = Client::builder(INSTANCE, KEY)
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert!(
+        !e.is_invalid_input() || e.to_string().contains("url"),
+        "{e}"
+    );
+}

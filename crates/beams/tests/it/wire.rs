@@ -1,0 +1,157 @@
+//! Every call on the wire: method, path, headers and exact body.
+
+use beams::{Apns, Client, Fcm, PublishRequest, Web};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::{INSTANCE, KEY, client, library_header};
+
+pub(crate) fn sample() -> PublishRequest {
+    PublishRequest::new().web(Web::new().title("Hello").body("Hello, world!"))
+}
+
+#[tokio::test]
+async fn typed_payload_serialises_every_platform() {
+    let server = MockServer::start().await;
+    let expected = json!({
+        "apns": {"aps": {"alert": {"title": "T", "body": "B"}, "badge": 3, "sound": "ping"},
+                 "data": {"order": 7}, "collapse_id": "c1"},
+        "fcm": {"notification": {"title": "T", "body": "B", "icon": "i.png"}, "data": {"k": "v"}},
+        "web": {"notification": {"title": "T", "body": "B", "icon": "https://x/i.png",
+                                 "deep_link": "https://x", "hide_notification_if_site_has_focus": true},
+                "data": {"w": 1}},
+        "webhookUrl": "https://hooks.example/beams",
+        "interests": ["a", "b"]
+    });
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/publish_api/v1/instances/{INSTANCE}/publishes/interests"
+        )))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(header("accept", "application/json"))
+        .and(header("x-pusher-library", library_header().as_str()))
+        .and(body_json(&expected))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p-1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request = PublishRequest::new()
+        .apns(
+            Apns::new()
+                .alert("T", "B")
+                .badge(3)
+                .sound("ping")
+                .data("order", json!(7))
+                .field("collapse_id", json!("c1")),
+        )
+        .fcm(
+            Fcm::new()
+                .notification("T", "B")
+                .notification_field("icon", json!("i.png"))
+                .data("k", json!("v")),
+        )
+        .web(
+            Web::new()
+                .title("T")
+                .body("B")
+                .icon("https://x/i.png")
+                .deep_link("https://x")
+                .hide_notification_if_site_has_focus(true)
+                .data("w", json!(1)),
+        )
+        .webhook_url("https://hooks.example/beams");
+    let id = client(&server.uri())
+        .publish_to_interests(&["a", "b"], &request)
+        .await
+        .unwrap();
+    assert_eq!(id, "p-1");
+}
+
+#[tokio::test]
+async fn raw_escape_hatch_merges_and_overrides() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/publish_api/v1/instances/{INSTANCE}/publishes/users"
+        )))
+        .and(body_json(json!({
+            "fcm": {"notification": {"title": "raw"}, "time_to_live": 60},
+            "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
+            "users": ["u1"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p-2"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request = sample()
+        .fcm(Fcm::new().notification("typed", "x"))
+        .raw(json!({"fcm": {"notification": {"title": "raw"}, "time_to_live": 60}}));
+    assert_eq!(
+        client(&server.uri())
+            .publish_to_users(&["u1"], &request)
+            .await
+            .unwrap(),
+        "p-2"
+    );
+}
+
+#[tokio::test]
+async fn delete_user_accepts_empty_200() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!(
+            "/customer_api/v1/instances/{INSTANCE}/users/a%2Fb%3Fc%20d"
+        )))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server.uri()).delete_user("a/b?c d").await.unwrap();
+}
+
+#[tokio::test]
+async fn publish_response_without_id_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let err = client(&server.uri())
+        .publish_to_users(&["u"], &sample())
+        .await
+        .unwrap_err();
+    assert!(!err.is_invalid_input());
+    assert_eq!(err.status(), None);
+}
+
+#[test]
+fn debug_hides_secret_and_clone_is_cheap() {
+    let c = Client::builder(INSTANCE, KEY).build().unwrap();
+    let shown = format!("{:?}", c.clone());
+    assert!(!shown.contains(KEY), "{shown}");
+    assert!(shown.contains(INSTANCE));
+    assert_eq!(c.instance_id(), INSTANCE);
+}
+
+#[test]
+fn from_env_reports_missing_variables() {
+    // Only checks the missing-variable path; the variables are never set in this test binary.
+    if std::env::var("BEAMS_INSTANCE_ID").is_err() {
+        let err = Client::from_env().unwrap_err();
+        assert!(err.to_string().contains("BEAMS_INSTANCE_ID"), "{err}");
+    }
+}
+
+#[test]
+fn token_serialises_to_token_object() {
+    let t = crate::client("http://127.0.0.1:9")
+        .generate_token("u")
+        .unwrap();
+    let v: Value = serde_json::to_value(&t).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 1);
+    assert_eq!(v["token"].as_str().unwrap(), t.token);
+    assert!(!format!("{t:?}").contains(&t.token));
+}
