@@ -61,13 +61,13 @@ fn list<S: AsRef<str>>(
     if items.is_empty() {
         return Err(Error::invalid_input(name, "at least one is required"));
     }
-    if let Some(max) = max {
-        if items.len() > max {
-            return Err(Error::invalid_input(
-                name,
-                format!("{} given, at most {max} per request", items.len()),
-            ));
-        }
+    if let Some(max) = max
+        && items.len() > max
+    {
+        return Err(Error::invalid_input(
+            name,
+            format!("{} given, at most {max} per request", items.len()),
+        ));
     }
     let mut seen = HashSet::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {

@@ -130,7 +130,8 @@ async fn publish_response_without_id_is_a_decode_error() {
 #[test]
 fn debug_hides_secret_and_clone_is_cheap() {
     let c = Client::builder(INSTANCE, KEY).build().unwrap();
-    let shown = format!("{:?}", c.clone());
+    let copy = c.clone();
+    let shown = format!("{copy:?}");
     assert!(!shown.contains(KEY), "{shown}");
     assert!(shown.contains(INSTANCE));
     assert_eq!(c.instance_id(), INSTANCE);
