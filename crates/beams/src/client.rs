@@ -350,21 +350,21 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         let body = Body::new(request)?;
-        let mut jobs = Vec::new();
-        for (index, chunk) in items.chunks(size).enumerate() {
-            let start = index * size;
-            jobs.push((
-                index,
-                start..start + chunk.len(),
-                body.with_audience(kind, chunk)?,
-            ));
-        }
-        let mut results: Vec<ChunkResult> = stream::iter(jobs)
-            .map(|(index, range, bytes)| async move {
+        let body = &body;
+        // Chunk bodies are built lazily, only as slots free up, so memory stays bounded by the
+        // concurrency rather than the audience size.
+        let mut results: Vec<ChunkResult> = stream::iter(items.chunks(size).enumerate())
+            .map(|(index, chunk)| async move {
+                let start = index * size;
+                let range = start..start + chunk.len();
+                let result = match body.with_audience(kind, chunk) {
+                    Ok(bytes) => self.send_publish(kind, bytes).await,
+                    Err(e) => Err(e),
+                };
                 ChunkResult {
                     index,
                     range,
-                    result: self.send_publish(kind, bytes).await,
+                    result,
                 }
             })
             .buffer_unordered(self.inner.concurrency)
