@@ -292,8 +292,9 @@ impl Client {
     ) -> Result<String> {
         validate::interests(interests, Some(validate::MAX_INTERESTS))?;
         let body = Body::new(request)?;
-        self.send_publish("interests", body.with_audience("interests", interests)?)
-            .await
+        let bytes = body.with_audience("interests", interests)?;
+        check_body_size("interests", bytes.len())?;
+        self.send_publish("interests", bytes).await
     }
 
     /// Publishes to 1..=1000 user ids; returns the publish id.
@@ -307,12 +308,13 @@ impl Client {
     ) -> Result<String> {
         validate::users(users, Some(validate::MAX_USERS))?;
         let body = Body::new(request)?;
-        self.send_publish("users", body.with_audience("users", users)?)
-            .await
+        let bytes = body.with_audience("users", users)?;
+        check_body_size("users", bytes.len())?;
+        self.send_publish("users", bytes).await
     }
 
     /// Publishes to any number of user ids: the whole list is validated first, then split into
-    /// requests of at most 1000 ids sent with bounded concurrency. The payload is serialised
+    /// requests of at most 1000 ids and at most 200 KiB of body, sent with bounded concurrency. The payload is serialised
     /// once. Returns one [`ChunkResult`] per chunk, in chunk order.
     ///
     /// # Errors
@@ -327,7 +329,8 @@ impl Client {
             .await
     }
 
-    /// Publishes to any number of interests, in requests of at most 100.
+    /// Publishes to any number of interests, in requests of at most 100 interests and 10 KiB of
+    /// body.
     /// Same contract as [`Client::publish_to_users_chunked`].
     ///
     /// # Errors
@@ -351,12 +354,13 @@ impl Client {
     ) -> Result<Vec<ChunkResult>> {
         let body = Body::new(request)?;
         let body = &body;
+        // Cut by count and by body size (Beams refuses a larger body), before anything is sent.
+        let ranges = plan(items, kind, body.head.len(), size, max_body(kind))?;
         // Chunk bodies are built lazily, only as slots free up, so memory stays bounded by the
         // concurrency rather than the audience size.
-        let mut results: Vec<ChunkResult> = stream::iter(items.chunks(size).enumerate())
-            .map(|(index, chunk)| async move {
-                let start = index * size;
-                let range = start..start + chunk.len();
+        let mut results: Vec<ChunkResult> = stream::iter(ranges.into_iter().enumerate())
+            .map(|(index, range)| async move {
+                let chunk = &items[range.clone()];
                 let result = match body.with_audience(kind, chunk) {
                     Ok(bytes) => self.send_publish(kind, bytes).await,
                     Err(e) => Err(e),
@@ -427,6 +431,85 @@ impl Client {
 }
 
 /// The payload serialised once, as a JSON object's bytes; the audience is spliced in last.
+/// The largest body Beams accepts for a publish to interests.
+pub const MAX_INTERESTS_BODY: usize = 10 * 1024;
+/// The largest body Beams accepts for a publish to users.
+pub const MAX_USERS_BODY: usize = 200 * 1024;
+
+fn max_body(kind: &str) -> usize {
+    if kind == "interests" {
+        MAX_INTERESTS_BODY
+    } else {
+        MAX_USERS_BODY
+    }
+}
+
+/// Refuses a single publish whose body Beams would refuse for its size.
+fn check_body_size(kind: &str, len: usize) -> Result<()> {
+    let max = max_body(kind);
+    if len > max {
+        return Err(Error::invalid_input(
+            "body",
+            format!(
+                "the request would be {len} bytes; Beams accepts at most {max} for a publish to \
+                 {kind} (the *_chunked methods split large audiences)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes `s` takes as a JSON string, quotes included (serde_json's escaping).
+fn json_string_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+/// Cuts `items` into consecutive ranges of at most `max_items` whose bodies (`head_len` bytes of
+/// payload, then `,"key":[...]}`) stay within `max_body` bytes.
+fn plan<S: AsRef<str>>(
+    items: &[S],
+    key: &str,
+    head_len: usize,
+    max_items: usize,
+    max_body: usize,
+) -> Result<Vec<Range<usize>>> {
+    // `,"` + key + `":` + `[` + `]` + `}`
+    let fixed = head_len + key.len() + 7;
+    let mut ranges = Vec::with_capacity(items.len() / max_items.max(1) + 1);
+    let mut start = 0;
+    let mut size = fixed;
+    for (i, item) in items.iter().enumerate() {
+        let len = json_string_len(item.as_ref());
+        if fixed + len > max_body {
+            return Err(Error::invalid_input(
+                format!("{key}[{i}]"),
+                format!(
+                    "with this payload, even a request for this one alone exceeds {max_body} bytes"
+                ),
+            ));
+        }
+        let comma = usize::from(i > start);
+        if i - start == max_items || size + comma + len > max_body {
+            ranges.push(start..i);
+            start = i;
+            size = fixed + len;
+        } else {
+            size += comma + len;
+        }
+    }
+    if start < items.len() {
+        ranges.push(start..items.len());
+    }
+    Ok(ranges)
+}
+
 struct Body {
     /// Serialised object minus its closing `}`, e.g. `{"apns":{...}`.
     head: Vec<u8>,
@@ -455,5 +538,77 @@ impl Body {
             .map_err(|e| Error::invalid_input(key.to_owned(), e.to_string()))?;
         out.push(b'}');
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    #[test]
+    fn json_lengths_match_serde() {
+        for s in [
+            "",
+            "abc",
+            "a\"b",
+            "back\\slash",
+            "tab\t",
+            "\u{1}",
+            "é😀",
+            "a/b",
+        ] {
+            assert_eq!(
+                json_string_len(s),
+                serde_json::to_string(s).unwrap().len(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plans_cover_everything_within_both_limits() {
+        let head = br#"{"web":{"notification":{"title":"x"}}"#;
+        for (ids, max_items, max_body) in [
+            (
+                (0..2500).map(|i| format!("user-{i}")).collect::<Vec<_>>(),
+                1000,
+                MAX_USERS_BODY,
+            ),
+            (
+                (0..3000).map(|i| format!("{i:\"<164}")).collect(),
+                1000,
+                MAX_USERS_BODY,
+            ),
+            (
+                (0..250).map(|i| format!("{i:0>164}")).collect(),
+                100,
+                MAX_INTERESTS_BODY,
+            ),
+        ] {
+            let ranges = plan(&ids, "users", head.len(), max_items, max_body).unwrap();
+            let mut next = 0;
+            for r in ranges {
+                assert_eq!(r.start, next);
+                next = r.end;
+                assert!(r.len() <= max_items);
+                let body = Body {
+                    head: head[..head.len() - 1].to_vec(),
+                }
+                .with_audience("users", &ids[r])
+                .unwrap();
+                assert!(body.len() <= max_body, "{} > {max_body}", body.len());
+            }
+            assert_eq!(next, ids.len());
+        }
+        let counts = plan(
+            &(0..2500).map(|i| i.to_string()).collect::<Vec<_>>(),
+            "users",
+            10,
+            1000,
+            MAX_USERS_BODY,
+        )
+        .unwrap();
+        assert_eq!(counts, vec![0..1000, 1000..2000, 2000..2500]);
+        assert!(plan(&["x"], "users", MAX_USERS_BODY, 1000, MAX_USERS_BODY).is_err());
     }
 }

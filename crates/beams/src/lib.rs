@@ -7,7 +7,10 @@ mod token;
 mod validate;
 mod webhook;
 
-pub use client::{ChunkResult, Client, ClientBuilder, Clock};
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use client::{ChunkResult, Client, ClientBuilder, Clock, MAX_INTERESTS_BODY, MAX_USERS_BODY};
 pub use payload::{Apns, Fcm, PublishRequest, Web};
 pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 pub use token::Token;

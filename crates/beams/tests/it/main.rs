@@ -9,6 +9,8 @@
 mod chunked;
 mod errors;
 mod invalid;
+#[cfg(feature = "sandbox")]
+mod sandbox;
 mod token;
 mod vectors;
 mod webhook;

@@ -1,0 +1,250 @@
+//! The public API end to end against the local sandbox, and the sandbox refusing what Beams
+//! refuses.
+
+use std::time::Duration;
+
+use beams::sandbox::{Audience, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
+use beams::{Apns, Fcm, PublishRequest, Web};
+use push_core::sandbox::Fault;
+use push_core::{Request, RetryPolicy, Secret, Transport};
+
+fn request() -> PublishRequest {
+    PublishRequest::new()
+        .apns(Apns::new().alert("Hello", "Hello, world!"))
+        .fcm(Fcm::new().notification("Hello", "Hello, world!"))
+        .web(Web::new().title("Hello").body("Hello, world!"))
+}
+
+#[tokio::test]
+async fn publishes_and_deletions_are_accepted_and_recorded() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let to_interests = client
+        .publish_to_interests(&["donuts", "hello"], &request())
+        .await
+        .unwrap();
+    let to_users = client
+        .publish_to_users(&["user-1", "user/ü 2"], &request())
+        .await
+        .unwrap();
+    assert!(to_interests.starts_with("pubid-") && to_interests != to_users);
+    client.delete_user("user/ü 2").await.unwrap();
+
+    let published = sandbox.publishes();
+    assert_eq!(published.len(), 2);
+    assert_eq!(published[0].publish_id, to_interests);
+    assert_eq!(
+        published[0].audience,
+        Audience::Interests(vec!["donuts".into(), "hello".into()])
+    );
+    assert_eq!(
+        published[1].audience,
+        Audience::Users(vec!["user-1".into(), "user/ü 2".into()])
+    );
+    assert_eq!(published[1].body["web"]["notification"]["title"], "Hello");
+    assert_eq!(
+        published[0].body["apns"]["aps"]["alert"]["body"],
+        "Hello, world!"
+    );
+    // The `/` in the user id was encoded, so the sandbox saw one path segment.
+    assert_eq!(sandbox.deleted_users(), vec!["user/ü 2".to_owned()]);
+}
+
+#[tokio::test]
+async fn a_large_audience_arrives_whole_in_compliant_requests() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let users: Vec<String> = (0..4321).map(|i| format!("user-{i}")).collect();
+    let chunks = client
+        .publish_to_users_chunked(&users, &request())
+        .await
+        .unwrap();
+    assert_eq!(chunks.len(), 5);
+    assert!(chunks.iter().all(|c| c.result.is_ok()), "{chunks:?}");
+    let mut received = Vec::new();
+    for publish in sandbox.publishes() {
+        let Audience::Users(ids) = publish.audience else {
+            panic!("not a users publish");
+        };
+        assert!(ids.len() <= 1000);
+        received.extend(ids);
+    }
+    received.sort();
+    let mut expected = users.clone();
+    expected.sort();
+    assert_eq!(received, expected, "every user exactly once");
+}
+
+#[tokio::test]
+async fn long_ids_are_split_by_body_size_too() {
+    // 1000 ids of 164 characters full of quotes (each escaped to two bytes) exceed the
+    // 200 KiB users body; 100 interests of 164 characters exceed the 10 KiB interests body.
+    // The sandbox refuses oversized bodies as Beams does, so every chunk succeeding proves the
+    // split respects both limits.
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let users: Vec<String> = (0..2000).map(|i| format!("{i:\"<164}")).collect();
+    let chunks = client
+        .publish_to_users_chunked(&users, &request())
+        .await
+        .unwrap();
+    assert!(
+        chunks.iter().all(|c| c.result.is_ok()),
+        "{:?}",
+        chunks.iter().find(|c| c.result.is_err())
+    );
+    let interests: Vec<String> = (0..150).map(|i| format!("{i:0>164}")).collect();
+    let chunks = client
+        .publish_to_interests_chunked(&interests, &request())
+        .await
+        .unwrap();
+    assert!(
+        chunks.iter().all(|c| c.result.is_ok()),
+        "{:?}",
+        chunks.iter().find(|c| c.result.is_err())
+    );
+    let total: usize = sandbox
+        .publishes()
+        .iter()
+        .map(|p| match &p.audience {
+            Audience::Users(ids) | Audience::Interests(ids) => ids.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(total, 2150);
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_the_services_answers() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let wrong_key = beams::Client::builder(SANDBOX_INSTANCE_ID, "wrong-key")
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    let err = wrong_key
+        .publish_to_interests(&["donuts"], &request())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.api().unwrap().code.as_deref(), Some("Unauthorized"));
+
+    let wrong_instance =
+        beams::Client::builder("00000000-0000-4000-8000-00000000ffff", SANDBOX_SECRET_KEY)
+            .base_url(sandbox.url())
+            .build()
+            .unwrap();
+    let err = wrong_instance.delete_user("user-1").await.unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(
+        err.api().unwrap().code.as_deref(),
+        Some("Instance not found")
+    );
+    assert!(sandbox.publishes().is_empty() && sandbox.deleted_users().is_empty());
+}
+
+#[tokio::test]
+async fn the_sandbox_enforces_limits_on_tampered_requests() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Transport::builder(sandbox.url())
+        .bearer_auth(&Secret::new(SANDBOX_SECRET_KEY))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let interests_path =
+        format!("/publish_api/v1/instances/{SANDBOX_INSTANCE_ID}/publishes/interests");
+    let users_path = format!("/publish_api/v1/instances/{SANDBOX_INSTANCE_ID}/publishes/users");
+    let many: Vec<String> = (0..101).map(|i| format!("i{i}")).collect();
+    let cases = [
+        (
+            &interests_path,
+            serde_json::json!({"interests": many, "web": {}}),
+            422,
+        ),
+        (
+            &interests_path,
+            serde_json::json!({"interests": ["bad name"], "web": {}}),
+            422,
+        ),
+        (
+            &interests_path,
+            serde_json::json!({"interests": [""], "web": {}}),
+            422,
+        ),
+        (
+            &interests_path,
+            serde_json::json!({"interests": ["a"]}),
+            422,
+        ),
+        (&interests_path, serde_json::json!({"web": {}}), 422),
+        (
+            &users_path,
+            serde_json::json!({"users": ["u", "u"], "web": {}}),
+            422,
+        ),
+        (
+            &users_path,
+            serde_json::json!({"users": ["x".repeat(165)], "web": {}}),
+            422,
+        ),
+        (
+            &users_path,
+            serde_json::json!({"users": [], "web": {}}),
+            422,
+        ),
+        (
+            &interests_path,
+            serde_json::json!({"interests": ["a"], "web": {"data": {"x": "y".repeat(11 * 1024)}}}),
+            400,
+        ),
+    ];
+    for (path, body, status) in cases {
+        let err = raw
+            .send(Request::post(path.as_str()).json_body(body.to_string()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(status), "{body}");
+    }
+    let err = raw
+        .send(Request::post(interests_path.as_str()).json_body("[1,2]"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    let err = raw
+        .send(Request::delete(format!(
+            "/customer_api/v1/instances/{SANDBOX_INSTANCE_ID}/users/{}",
+            "a".repeat(165)
+        )))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert!(sandbox.publishes().is_empty());
+}
+
+#[tokio::test]
+async fn rate_limiting_is_retried_then_reported() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.fail_next(1, Fault::status(429).retry_after(Duration::ZERO));
+    let client = sandbox
+        .client_builder()
+        .retry_policy(RetryPolicy::default().max_attempts(2))
+        .build()
+        .unwrap();
+    client
+        .publish_to_users(&["user-1"], &request())
+        .await
+        .unwrap();
+    assert_eq!(sandbox.requests_seen(), 2);
+
+    sandbox.fail_next(
+        2,
+        Fault::status(429)
+            .retry_after(Duration::ZERO)
+            .body(r#"{"error":"Rate Limited","description":"Too many requests"}"#),
+    );
+    let err = client
+        .publish_to_users(&["user-2"], &request())
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(sandbox.publishes().len(), 1);
+}
