@@ -9,6 +9,7 @@
 // An example program talks to its user on stdout.
 #![allow(clippy::print_stdout)]
 
+use push_all::beams::{self, PublishRequest, Web};
 use push_all::pushpad::{self, NewNotification};
 use push_examples::configured;
 
@@ -16,8 +17,43 @@ type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), AnyError> {
+    beams_demo().await?;
     pushpad_demo().await?;
     println!("quickstart: done");
+    Ok(())
+}
+
+/// Publishes a Beams web notification to an interest.
+async fn beams_demo() -> Result<(), AnyError> {
+    let (client, sandbox) = if configured(&["BEAMS_INSTANCE_ID"]) {
+        println!("beams: using the real service (BEAMS_INSTANCE_ID is set)");
+        (beams::Client::from_env()?, None)
+    } else {
+        let sandbox = beams::sandbox::Sandbox::start().await?;
+        println!(
+            "beams: no credentials, using the local sandbox at {}",
+            sandbox.url()
+        );
+        (sandbox.client()?, Some(sandbox))
+    };
+    let request = PublishRequest::new().web(
+        Web::new()
+            .title("Hello from push-rs")
+            .body("A web notification")
+            .deep_link("https://example.com"),
+    );
+    let publish_id = client
+        .publish_to_interests(&["quickstart"], &request)
+        .await?;
+    println!("beams: published {publish_id}");
+    if let Some(sandbox) = sandbox {
+        for accepted in sandbox.publishes() {
+            println!(
+                "beams: sandbox accepted publish {} to {:?}: {}",
+                accepted.publish_id, accepted.audience, accepted.body
+            );
+        }
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@ pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 
 #[cfg(feature = "beams")]
 #[doc(inline)]
-pub use beams;
+pub use beams::{self, Client as BeamsClient};
 #[cfg(feature = "channels")]
 #[doc(inline)]
 pub use channels;
