@@ -1,0 +1,693 @@
+//! A local stand-in for the Pusher Channels HTTP API (feature `sandbox`).
+//!
+//! [`Sandbox::start`] serves the Channels HTTP API on `127.0.0.1` with an ephemeral port. It
+//! checks each request as the service does — the app id, `auth_key`, the HMAC-SHA256 signature
+//! recomputed from the raw query and body, `auth_timestamp` within ±600 s and `body_md5` when a
+//! body is present — enforces the documented limits with the service's statuses and text error
+//! bodies, answers with the documented success bodies (from occupancy you may seed), and records
+//! every event it accepted, in order.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use push_core::sandbox::{Fault, Recorder, SandboxRequest, SandboxResponse, SandboxServer};
+use push_core::{HmacSha256Key, Result, constant_time_eq, md5_hex};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The app id the sandbox serves unless told otherwise.
+pub const SANDBOX_APP_ID: &str = "123456";
+/// The app key the sandbox serves unless told otherwise.
+pub const SANDBOX_KEY: &str = "sandbox-key";
+/// The app secret the sandbox serves unless told otherwise.
+pub const SANDBOX_SECRET: &str = "sandbox-secret";
+
+/// How far `auth_timestamp` may be from the sandbox's clock, in seconds.
+pub const TIMESTAMP_WINDOW_SECS: i64 = 600;
+
+/// An event the sandbox accepted: one per trigger or per batch entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordedEvent {
+    /// The event name.
+    pub name: String,
+    /// The channels it was sent to.
+    pub channels: Vec<String>,
+    /// The `data` string exactly as received (for encrypted channels, the encrypted envelope).
+    pub data: String,
+    /// The connection excluded from delivery, if any.
+    pub socket_id: Option<String>,
+}
+
+/// The occupancy of one channel, as the sandbox reports it in `info` answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChannelState {
+    /// How many connections are subscribed.
+    pub subscription_count: u64,
+    /// The user ids present (presence channels).
+    pub user_ids: Vec<String>,
+}
+
+impl ChannelState {
+    /// A channel with `count` subscribers.
+    pub fn subscribers(count: u64) -> Self {
+        Self {
+            subscription_count: count,
+            user_ids: Vec::new(),
+        }
+    }
+
+    /// A presence channel with these users, one connection each.
+    pub fn presence<I, S>(user_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let user_ids: Vec<String> = user_ids.into_iter().map(Into::into).collect();
+        Self {
+            subscription_count: user_ids.len() as u64,
+            user_ids,
+        }
+    }
+}
+
+/// The limits the sandbox enforces (the multi-tenant clusters' defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The most UTF-8 bytes of `data` per event (413 above).
+    pub max_data_bytes: usize,
+    /// The most channels per trigger.
+    pub max_channels: usize,
+    /// The most events per batch.
+    pub max_batch: usize,
+    /// The longest event name.
+    pub max_event_name: usize,
+    /// The longest channel name.
+    pub max_channel_name: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_data_bytes: 10_240,
+            max_channels: 100,
+            max_batch: 10,
+            max_event_name: 200,
+            max_channel_name: 200,
+        }
+    }
+}
+
+struct App {
+    id: String,
+    key: String,
+    hmac: HmacSha256Key,
+}
+
+struct State {
+    channels: BTreeMap<String, ChannelState>,
+    limits: Limits,
+    clock_offset_secs: i64,
+}
+
+/// A running Channels sandbox. Stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct Sandbox {
+    server: SandboxServer,
+    app_id: String,
+    key: String,
+    secret: String,
+    state: Arc<Mutex<State>>,
+    events: Recorder<RecordedEvent>,
+    terminations: Recorder<String>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("url", &self.server.url())
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox for app [`SANDBOX_APP_ID`] with key [`SANDBOX_KEY`] and secret
+    /// [`SANDBOX_SECRET`].
+    pub async fn start() -> Result<Self> {
+        Self::start_with(SANDBOX_APP_ID, SANDBOX_KEY, SANDBOX_SECRET).await
+    }
+
+    /// Starts a sandbox for the given app credentials.
+    pub async fn start_with(app_id: &str, key: &str, secret: &str) -> Result<Self> {
+        let state = Arc::new(Mutex::new(State {
+            channels: BTreeMap::new(),
+            limits: Limits::default(),
+            clock_offset_secs: 0,
+        }));
+        let events = Recorder::default();
+        let terminations = Recorder::default();
+        let app = App {
+            id: app_id.to_owned(),
+            key: key.to_owned(),
+            hmac: HmacSha256Key::new(secret.as_bytes()),
+        };
+        let handler_state = state.clone();
+        let handler_events = events.clone();
+        let handler_terms = terminations.clone();
+        let server = SandboxServer::start(move |req| {
+            handle(&app, &handler_state, &handler_events, &handler_terms, &req)
+        })
+        .await?;
+        Ok(Self {
+            server,
+            app_id: app_id.to_owned(),
+            key: key.to_owned(),
+            secret: secret.to_owned(),
+            state,
+            events,
+            terminations,
+        })
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// The port the sandbox listens on.
+    pub fn port(&self) -> u16 {
+        self.server.addr().port()
+    }
+
+    /// The app id it serves.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The app key it accepts.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The app secret it verifies signatures with.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// Every event accepted so far, in order.
+    pub fn events(&self) -> Vec<RecordedEvent> {
+        self.events.all()
+    }
+
+    /// Removes and returns every event accepted so far.
+    pub fn take_events(&self) -> Vec<RecordedEvent> {
+        self.events.take()
+    }
+
+    /// The user ids whose connections were terminated, in order.
+    pub fn terminated_users(&self) -> Vec<String> {
+        self.terminations.all()
+    }
+
+    /// Sets the occupancy of `channel` reported by the channel queries and `info` answers.
+    pub fn seed_channel(&self, channel: impl Into<String>, state: ChannelState) {
+        self.lock().channels.insert(channel.into(), state);
+    }
+
+    /// Forgets the occupancy of `channel`.
+    pub fn vacate_channel(&self, channel: &str) {
+        self.lock().channels.remove(channel);
+    }
+
+    /// Replaces the limits enforced.
+    pub fn set_limits(&self, limits: Limits) {
+        self.lock().limits = limits;
+    }
+
+    /// Moves the sandbox's clock by `secs` (to test the timestamp window).
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.lock().clock_offset_secs = secs;
+    }
+
+    /// Answers each of the next `count` requests with `fault` (e.g. 503 with `Retry-After`).
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        self.server.fail_next(count, fault);
+    }
+
+    /// How many requests reached the sandbox, refused and faulted ones included.
+    pub fn requests_seen(&self) -> usize {
+        self.server.requests_seen()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn text(status: u16, body: impl Into<String>) -> SandboxResponse {
+    SandboxResponse::text(status, body)
+}
+
+fn handle(
+    app: &App,
+    state: &Mutex<State>,
+    events: &Recorder<RecordedEvent>,
+    terminations: &Recorder<String>,
+    req: &SandboxRequest,
+) -> SandboxResponse {
+    let (limits, offset) = {
+        let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+        (s.limits.clone(), s.clock_offset_secs)
+    };
+    let segments = req.path_segments();
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let ["apps", app_id, rest @ ..] = segs.as_slice() else {
+        return text(404, "404 NOT FOUND\n");
+    };
+    if *app_id != app.id {
+        return text(404, format!("Unknown app: {app_id}"));
+    }
+    if let Err(resp) = authenticate(app, req, offset) {
+        return resp;
+    }
+    match (req.method.as_str(), rest) {
+        ("POST", ["events"]) => trigger(state, events, req, &limits),
+        ("POST", ["batch_events"]) => batch(state, events, req, &limits),
+        ("GET", ["channels"]) => list_channels(state, req),
+        ("GET", ["channels", channel]) => channel_info(state, req, channel),
+        ("GET", ["channels", channel, "users"]) => channel_users(state, req, channel),
+        ("POST", ["users", user_id, "terminate_connections"]) => {
+            terminations.push((*user_id).to_owned());
+            SandboxResponse::json(200, &json!({}))
+        }
+        _ => text(404, "404 NOT FOUND\n"),
+    }
+}
+
+/// Verifies the request signature as the service does; `Err` is the 401 to send.
+fn authenticate(app: &App, req: &SandboxRequest, offset: i64) -> Result<(), SandboxResponse> {
+    let params = req.query_pairs();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    for required in [
+        "auth_key",
+        "auth_timestamp",
+        "auth_version",
+        "auth_signature",
+    ] {
+        if get(required).is_none() {
+            return Err(text(401, format!("Missing required parameter: {required}")));
+        }
+    }
+    if get("auth_key") != Some(app.key.as_str()) {
+        return Err(text(401, "Unknown auth_key"));
+    }
+    if get("auth_version") != Some("1.0") {
+        return Err(text(401, "Unsupported auth_version"));
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+        + offset;
+    let Some(ts) = get("auth_timestamp").and_then(|t| t.parse::<i64>().ok()) else {
+        return Err(text(401, "auth_timestamp must be an integer"));
+    };
+    if (now - ts).abs() >= TIMESTAMP_WINDOW_SECS {
+        return Err(text(
+            401,
+            format!(
+                "Timestamp expired: Given timestamp ({ts}) not within {TIMESTAMP_WINDOW_SECS}s of server time ({now})"
+            ),
+        ));
+    }
+    match get("body_md5") {
+        Some(md5) if !constant_time_eq(md5.as_bytes(), md5_hex(&req.body).as_bytes()) => {
+            return Err(text(401, "body_md5 does not match the body"));
+        }
+        None if !req.body.is_empty() => {
+            return Err(text(401, "Missing required parameter: body_md5"));
+        }
+        _ => {}
+    }
+    let mut signed: Vec<(String, &str)> = params
+        .iter()
+        .filter(|(k, _)| k != "auth_signature")
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str()))
+        .collect();
+    signed.sort();
+    let query = signed
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let to_sign = format!("{}\n{}\n{}", req.method, req.path, query);
+    let given = get("auth_signature").unwrap_or_default();
+    if !app.hmac.verify_hex(to_sign.as_bytes(), given) {
+        return Err(text(
+            401,
+            format!(
+                "Invalid signature: you should have sent HmacSHA256Hex({to_sign:?}, your_secret_key), but you sent {given:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct EventBody {
+    name: Option<String>,
+    data: Option<Value>,
+    channels: Option<Vec<String>>,
+    channel: Option<String>,
+    socket_id: Option<String>,
+    info: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct BatchBody {
+    batch: Option<Vec<EventBody>>,
+}
+
+fn valid_channel(name: &str, limits: &Limits) -> bool {
+    let body = name.strip_prefix("#server-to-user-").unwrap_or(name);
+    !body.is_empty()
+        && name.len() <= limits.max_channel_name
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=@,.;".contains(&b))
+}
+
+fn valid_socket_id(id: &str) -> bool {
+    let Some((a, b)) = id.split_once('.') else {
+        return false;
+    };
+    !a.is_empty()
+        && !b.is_empty()
+        && a.bytes().all(|c| c.is_ascii_digit())
+        && b.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// Checks one event; `Ok` is the validated (name, channels, data, socket_id, info).
+fn check_event(
+    ev: EventBody,
+    limits: &Limits,
+    single_channel: bool,
+) -> Result<(RecordedEvent, Option<String>), SandboxResponse> {
+    let Some(name) = ev.name else {
+        return Err(text(400, "Missing required parameter: name"));
+    };
+    if name.is_empty() || name.chars().count() > limits.max_event_name {
+        return Err(text(
+            400,
+            format!(
+                "Event name too long (max {} characters)",
+                limits.max_event_name
+            ),
+        ));
+    }
+    let data = match ev.data {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(text(400, "data must be a string")),
+        None => return Err(text(400, "Missing required parameter: data")),
+    };
+    let channels = match (ev.channels, ev.channel) {
+        (Some(list), None) => list,
+        (None, Some(one)) => vec![one],
+        (Some(_), Some(_)) => return Err(text(400, "Supply either channel or channels, not both")),
+        (None, None) => return Err(text(400, "Missing required parameter: channels")),
+    };
+    if channels.is_empty() {
+        return Err(text(400, "Missing required parameter: channels"));
+    }
+    if single_channel && channels.len() > 1 {
+        return Err(text(400, "A batched event must have exactly one channel"));
+    }
+    if channels.len() > limits.max_channels {
+        return Err(text(
+            400,
+            format!(
+                "Too many channels: at most {} channels per event",
+                limits.max_channels
+            ),
+        ));
+    }
+    if let Some(bad) = channels.iter().find(|c| !valid_channel(c, limits)) {
+        return Err(text(
+            400,
+            format!("Bad request: invalid channel name {bad:?}"),
+        ));
+    }
+    if let Some(socket) = &ev.socket_id
+        && !valid_socket_id(socket)
+    {
+        return Err(text(400, format!("Invalid socket_id: {socket:?}")));
+    }
+    if data.len() > limits.max_data_bytes {
+        return Err(text(
+            413,
+            format!(
+                "The data content of this event exceeds the allowed maximum ({} bytes).",
+                limits.max_data_bytes
+            ),
+        ));
+    }
+    Ok((
+        RecordedEvent {
+            name,
+            channels,
+            data,
+            socket_id: ev.socket_id,
+        },
+        ev.info,
+    ))
+}
+
+/// The `info` attributes of `channel`, or the 400 to send for one the channel cannot have.
+fn channel_attributes(
+    channels: &BTreeMap<String, ChannelState>,
+    channel: &str,
+    info: &str,
+) -> Result<serde_json::Map<String, Value>, SandboxResponse> {
+    let state = channels.get(channel).cloned().unwrap_or_default();
+    let presence = channel.starts_with("presence-");
+    let mut out = serde_json::Map::new();
+    for attr in info.split(',').filter(|a| !a.is_empty()) {
+        match attr {
+            "user_count" if presence => {
+                out.insert("user_count".into(), json!(distinct_users(&state)));
+            }
+            "user_count" => {
+                return Err(text(
+                    400,
+                    "Cannot retrieve the user count unless the channel is a presence channel",
+                ));
+            }
+            "subscription_count" if !presence => {
+                out.insert("subscription_count".into(), json!(state.subscription_count));
+            }
+            "subscription_count" => {
+                return Err(text(
+                    400,
+                    "Cannot retrieve the subscription count of a presence channel",
+                ));
+            }
+            "cache" => {}
+            other => return Err(text(400, format!("Unsupported info attribute: {other}"))),
+        }
+    }
+    Ok(out)
+}
+
+fn distinct_users(state: &ChannelState) -> usize {
+    let mut ids: Vec<&String> = state.user_ids.iter().collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(req: &SandboxRequest) -> Result<T, SandboxResponse> {
+    if !req
+        .header("content-type")
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/json"))
+    {
+        return Err(text(400, "Content-Type must be application/json"));
+    }
+    serde_json::from_slice(&req.body).map_err(|err| text(400, format!("Invalid JSON body: {err}")))
+}
+
+fn trigger(
+    state: &Mutex<State>,
+    events: &Recorder<RecordedEvent>,
+    req: &SandboxRequest,
+    limits: &Limits,
+) -> SandboxResponse {
+    let body: EventBody = match parse_body(req) {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let (event, info) = match check_event(body, limits, false) {
+        Ok(ok) => ok,
+        Err(resp) => return resp,
+    };
+    let answer = match &info {
+        None => json!({}),
+        Some(info) => {
+            let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut channels = serde_json::Map::new();
+            for ch in &event.channels {
+                match channel_attributes(&s.channels, ch, info) {
+                    Ok(attrs) => {
+                        channels.insert(ch.clone(), Value::Object(attrs));
+                    }
+                    Err(resp) => return resp,
+                }
+            }
+            json!({ "channels": channels })
+        }
+    };
+    events.push(event);
+    SandboxResponse::json(200, &answer)
+}
+
+fn batch(
+    state: &Mutex<State>,
+    events: &Recorder<RecordedEvent>,
+    req: &SandboxRequest,
+    limits: &Limits,
+) -> SandboxResponse {
+    let body: BatchBody = match parse_body(req) {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let Some(batch) = body.batch else {
+        return text(400, "Missing required parameter: batch");
+    };
+    if batch.is_empty() {
+        return text(400, "Missing required parameter: batch");
+    }
+    if batch.len() > limits.max_batch {
+        return text(
+            400,
+            format!(
+                "Cannot batch-send more than {} messages at once",
+                limits.max_batch
+            ),
+        );
+    }
+    let mut accepted = Vec::with_capacity(batch.len());
+    for ev in batch {
+        match check_event(ev, limits, true) {
+            Ok(ok) => accepted.push(ok),
+            Err(resp) => return resp,
+        }
+    }
+    let any_info = accepted.iter().any(|(_, info)| info.is_some());
+    let answer = if any_info {
+        let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out = Vec::with_capacity(accepted.len());
+        for (event, info) in &accepted {
+            match info {
+                Some(info) => match channel_attributes(&s.channels, &event.channels[0], info) {
+                    Ok(attrs) => out.push(Value::Object(attrs)),
+                    Err(resp) => return resp,
+                },
+                None => out.push(json!({})),
+            }
+        }
+        json!({ "batch": out })
+    } else {
+        json!({})
+    };
+    for (event, _) in accepted {
+        events.push(event);
+    }
+    SandboxResponse::json(200, &answer)
+}
+
+fn list_channels(state: &Mutex<State>, req: &SandboxRequest) -> SandboxResponse {
+    let prefix = req.query_param("filter_by_prefix").unwrap_or_default();
+    let info = req.query_param("info").unwrap_or_default();
+    let mut wants_users = false;
+    for attr in info.split(',').filter(|a| !a.is_empty()) {
+        match attr {
+            "user_count" if prefix.starts_with("presence-") => wants_users = true,
+            "user_count" => {
+                return text(
+                    400,
+                    "user_count may only be requested for presence channels: add filter_by_prefix=presence-",
+                );
+            }
+            other => return text(400, format!("Unsupported info attribute: {other}")),
+        }
+    }
+    let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut channels = serde_json::Map::new();
+    for (name, ch) in s
+        .channels
+        .iter()
+        .filter(|(n, c)| n.starts_with(&prefix) && c.subscription_count > 0)
+    {
+        let value = if wants_users {
+            json!({ "user_count": distinct_users(ch) })
+        } else {
+            json!({})
+        };
+        channels.insert(name.clone(), value);
+    }
+    SandboxResponse::json(200, &json!({ "channels": channels }))
+}
+
+fn channel_info(state: &Mutex<State>, req: &SandboxRequest, channel: &str) -> SandboxResponse {
+    let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+    let occupied = s
+        .channels
+        .get(channel)
+        .is_some_and(|c| c.subscription_count > 0);
+    let info = req.query_param("info").unwrap_or_default();
+    match channel_attributes(&s.channels, channel, &info) {
+        Ok(mut attrs) => {
+            attrs.insert("occupied".into(), json!(occupied));
+            SandboxResponse::json(200, &Value::Object(attrs))
+        }
+        Err(resp) => resp,
+    }
+}
+
+fn channel_users(state: &Mutex<State>, req: &SandboxRequest, channel: &str) -> SandboxResponse {
+    let extraneous: Vec<String> = req
+        .query_pairs()
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| !k.starts_with("auth_") && k != "body_md5")
+        .collect();
+    if !extraneous.is_empty() {
+        return text(
+            400,
+            format!(
+                "The following query string parameters are extraneous: {}",
+                extraneous.join(", ")
+            ),
+        );
+    }
+    if !channel.starts_with("presence-") {
+        return text(400, "Users may only be requested for presence channels");
+    }
+    let s = state.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut ids: Vec<&String> = s
+        .channels
+        .get(channel)
+        .map(|c| c.user_ids.iter().collect())
+        .unwrap_or_default();
+    ids.sort();
+    ids.dedup();
+    let users: Vec<Value> = ids.into_iter().map(|id| json!({ "id": id })).collect();
+    SandboxResponse::json(200, &json!({ "users": users }))
+}

@@ -1,0 +1,5 @@
+//! Integration tests for the channels crate.
+#![allow(clippy::unwrap_used)]
+
+#[cfg(feature = "sandbox")]
+mod sandbox;
