@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use futures_util::stream::{self, StreamExt};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -26,35 +26,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// How long a token stays valid.
 const TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// Source of "now" for token expiry; inject a fixed one in tests.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
-
-impl Clock {
-    /// The system clock.
-    pub fn system() -> Self {
-        Self(Arc::new(SystemTime::now))
-    }
-    /// A clock that always returns `unix_seconds`.
-    pub fn fixed(unix_seconds: u64) -> Self {
-        Self(Arc::new(move || {
-            UNIX_EPOCH + Duration::from_secs(unix_seconds)
-        }))
-    }
-    /// A clock from any function.
-    pub fn from_fn(f: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Self(Arc::new(f))
-    }
-    fn now(&self) -> SystemTime {
-        (self.0)()
-    }
-}
-
-impl fmt::Debug for Clock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Clock")
-    }
-}
+pub use push_core::Clock;
 
 /// Builds a [`Client`]; checked in [`ClientBuilder::build`].
 #[derive(Debug, Clone)]

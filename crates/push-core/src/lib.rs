@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod clock;
 mod error;
 mod retry;
 mod secret;
@@ -11,6 +12,7 @@ mod transport;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub use clock::Clock;
 pub use error::{ApiError, BoxError, Error, Result};
 pub use retry::{Decision, Outcome, RetryPolicy, Sleeper, classify, parse_retry_after};
 pub use secret::Secret;
