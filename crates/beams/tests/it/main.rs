@@ -7,7 +7,9 @@
 )]
 
 mod chunked;
+mod concurrency;
 mod errors;
+mod faults;
 mod invalid;
 #[cfg(feature = "sandbox")]
 mod sandbox;
