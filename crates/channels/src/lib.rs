@@ -1,12 +1,29 @@
-//! The Pusher Channels server SDK.
-//!
-//! Work in progress: this release holds only the local sandbox (feature `sandbox`), a stand-in
-//! for the Channels HTTP API that verifies signatures, timestamps and `body_md5` as the service
-//! does. The client arrives in a later release.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use push_core::{Error, Result};
+mod auth;
+mod client;
+mod config;
+mod encryption;
+mod events;
+mod queries;
+pub mod signing;
+pub mod validate;
+mod webhook;
 
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
+
+pub use auth::{ChannelAuth, PresenceMember, UserAuth, UserData};
+pub use client::{Client, LIBRARY};
+pub use config::{ClientBuilder, DEFAULT_CLUSTER};
+pub use encryption::{MasterKey, NONCE_LEN, NonceSource};
+pub use events::{
+    Attribute, BatchEvent, BatchResponse, ChannelAttributes, IntoChannels, TriggerOptions,
+    TriggerResponse, event_data,
+};
+pub use push_core::{ApiError, Clock, Error, Result, RetryPolicy};
+pub use queries::{CachedEvent, ChannelInfo, ChannelsInfo, PresenceUser, UsersInfo};
+pub use webhook::{Webhook, WebhookEvent};

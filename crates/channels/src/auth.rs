@@ -1,0 +1,215 @@
+//! Authorization of private, presence and encrypted channel subscriptions, and user
+//! sign-in: the JSON an auth endpoint returns to pusher-js.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use push_core::{Error, Result};
+use serde::Serialize;
+
+/// The member data of a presence subscription: the user id and optional public info.
+///
+/// ```
+/// use channels::PresenceMember;
+///
+/// let member = PresenceMember::new("user-1").user_info(&serde_json::json!({"name": "Alice"}))?;
+/// assert_eq!(member.to_json(), r#"{"user_id":"user-1","user_info":{"name":"Alice"}}"#);
+/// # Ok::<(), channels::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceMember {
+    user_id: String,
+    user_info: Option<String>,
+}
+
+impl PresenceMember {
+    /// A member with no info.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_info: None,
+        }
+    }
+
+    /// Public info other members see (any JSON value: a name, an avatar URL, ...).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the value cannot be serialised.
+    pub fn user_info<T: Serialize + ?Sized>(mut self, info: &T) -> Result<Self> {
+        self.user_info = Some(compact_json("user_info", info)?);
+        Ok(self)
+    }
+
+    /// The user id.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The `channel_data` text: compact JSON, `user_id` first.
+    pub fn to_json(&self) -> String {
+        object_json(&[
+            ("user_id", Some(&json_string(&self.user_id))),
+            ("user_info", self.user_info.as_ref()),
+        ])
+    }
+}
+
+/// The user data of a sign-in: an id, and optional info and watchlist.
+///
+/// ```
+/// use channels::UserData;
+///
+/// let user = UserData::new("user-1")
+///     .user_info(&serde_json::json!({"name": "Alice"}))?
+///     .watchlist(["user-2"]);
+/// assert_eq!(
+///     user.to_json(),
+///     r#"{"id":"user-1","user_info":{"name":"Alice"},"watchlist":["user-2"]}"#,
+/// );
+/// # Ok::<(), channels::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserData {
+    id: String,
+    user_info: Option<String>,
+    watchlist: Option<Vec<String>>,
+}
+
+impl UserData {
+    /// A user with no info and no watchlist.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            user_info: None,
+            watchlist: None,
+        }
+    }
+
+    /// Info about the user, shared with the Channels service.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the value cannot be serialised.
+    pub fn user_info<T: Serialize + ?Sized>(mut self, info: &T) -> Result<Self> {
+        self.user_info = Some(compact_json("user_info", info)?);
+        Ok(self)
+    }
+
+    /// User ids whose online status this user follows.
+    pub fn watchlist<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.watchlist = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The user id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The `user_data` text: compact JSON, `id` first.
+    pub fn to_json(&self) -> String {
+        let watchlist = self.watchlist.as_ref().map(|ids| {
+            let items: Vec<String> = ids.iter().map(|id| json_string(id)).collect();
+            format!("[{}]", items.join(","))
+        });
+        object_json(&[
+            ("id", Some(&json_string(&self.id))),
+            ("user_info", self.user_info.as_ref()),
+            ("watchlist", watchlist.as_ref()),
+        ])
+    }
+
+    pub(crate) fn watchlist_ids(&self) -> &[String] {
+        self.watchlist.as_deref().unwrap_or_default()
+    }
+}
+
+/// What an auth endpoint returns for a channel subscription; serialises to exactly the JSON
+/// pusher-js expects.
+///
+/// ```
+/// # let client = channels::Client::builder("1", "key", "secret").build()?;
+/// let auth = client.authorize_channel("123.456", "private-room", None)?;
+/// let body = serde_json::to_string(&auth)?;
+/// assert!(body.starts_with(r#"{"auth":"key:"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ChannelAuth {
+    /// `key:signature`.
+    pub auth: String,
+    /// The presence member data that was signed (presence channels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_data: Option<String>,
+    /// The channel's key, base64 (encrypted channels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<String>,
+}
+
+impl ChannelAuth {
+    /// The JSON body to answer the auth request with.
+    pub fn to_json(&self) -> String {
+        object_json(&[
+            ("auth", Some(&json_string(&self.auth))),
+            ("channel_data", self.channel_data.as_ref().map(|d| json_string(d)).as_ref()),
+            ("shared_secret", self.shared_secret.as_ref().map(|s| json_string(s)).as_ref()),
+        ])
+    }
+
+    pub(crate) fn with_shared_secret(mut self, secret: &[u8; 32]) -> Self {
+        self.shared_secret = Some(BASE64.encode(secret));
+        self
+    }
+}
+
+/// What a user-authentication endpoint returns for a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct UserAuth {
+    /// `key:signature`.
+    pub auth: String,
+    /// The user data that was signed.
+    pub user_data: String,
+}
+
+impl UserAuth {
+    /// The JSON body to answer the sign-in request with.
+    pub fn to_json(&self) -> String {
+        object_json(&[
+            ("auth", Some(&json_string(&self.auth))),
+            ("user_data", Some(&json_string(&self.user_data))),
+        ])
+    }
+}
+
+fn compact_json<T: Serialize + ?Sized>(field: &'static str, value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::invalid_input(field, format!("cannot be serialised: {e}")))
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    // Serialising a &str cannot fail.
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A JSON object from already-encoded members, skipping the absent ones, in order.
+fn object_json(members: &[(&str, Option<&String>)]) -> String {
+    let mut out = String::from("{");
+    for (name, value) in members {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(name);
+            out.push_str("\":");
+            out.push_str(value);
+        }
+    }
+    out.push('}');
+    out
+}
