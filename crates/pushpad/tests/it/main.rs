@@ -7,6 +7,8 @@
 )]
 
 mod common;
+mod concurrency;
+mod faults;
 mod invalid;
 #[cfg(feature = "sandbox")]
 mod sandbox;
