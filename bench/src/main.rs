@@ -5,7 +5,8 @@
 //! that server as a separate process — so the CPU time read from `/proc/self/stat` is the
 //! client's alone — and drives each scenario for a fixed number of requests at each concurrency,
 //! then prints requests per second and client CPU per request, with ratios to the bare-reqwest
-//! baseline.
+//! baseline. It then runs `push-bench audience` as a child process against the same server: a
+//! publish to a million Beams users, reporting its wall time, requests per second and peak RSS.
 
 // A benchmark program reports on stdout and stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -20,6 +21,7 @@ use futures_util::StreamExt;
 use push_core::sandbox::{SandboxRequest, SandboxResponse, SandboxServer};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+mod audience;
 mod scenarios;
 
 /// One request of a scenario.
@@ -47,7 +49,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => runtime.block_on(serve()),
         Some("run") => runtime.block_on(run(&args[1..])),
-        _ => Err("usage: push-bench serve | run [--requests N] [--concurrency C]...".to_owned()),
+        Some("audience") => runtime.block_on(audience_child(&args[1..])),
+        _ => Err(USAGE.to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,6 +60,10 @@ fn main() -> ExitCode {
         }
     }
 }
+
+const USAGE: &str = "usage: push-bench serve\n       \
+    push-bench run [--requests N] [--concurrency C]... [--users N] [--chunk-concurrency C]\n       \
+    push-bench audience --url URL [--users N] [--chunk-concurrency C]";
 
 /// The server: answers what each client expects, as fast as it can.
 fn answer(req: &SandboxRequest) -> SandboxResponse {
@@ -81,7 +88,7 @@ async fn serve() -> Result<(), String> {
 }
 
 /// User + system CPU time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
-fn cpu_time() -> Duration {
+pub(crate) fn cpu_time() -> Duration {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return Duration::ZERO;
     };
@@ -95,6 +102,18 @@ fn cpu_time() -> Duration {
             .unwrap_or(0)
     };
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+/// A `kB` field of `/proc/self/status` (`VmRSS`, `VmHWM`), in KiB; 0 when unreadable.
+pub(crate) fn status_kib(field: &str) -> u64 {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 struct Measurement {
@@ -143,13 +162,19 @@ async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Meas
 async fn run(args: &[String]) -> Result<(), String> {
     let mut requests = 20_000u64;
     let mut concurrencies = Vec::new();
+    let mut users = 1_000_000usize;
+    let mut chunk_concurrency = DEFAULT_CHUNK_CONCURRENCY;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let value = iter.next().ok_or(format!("{arg} needs a value"))?;
         match arg.as_str() {
             "--requests" => requests = value.parse().map_err(|_| "bad --requests")?,
             "--concurrency" => concurrencies.push(value.parse().map_err(|_| "bad --concurrency")?),
-            other => return Err(format!("unknown argument {other}")),
+            "--users" => users = value.parse().map_err(|_| "bad --users")?,
+            "--chunk-concurrency" => {
+                chunk_concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
+            }
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
     if concurrencies.is_empty() {
@@ -188,12 +213,53 @@ async fn run(args: &[String]) -> Result<(), String> {
             results.push(m);
         }
     }
-    drop(server);
     print_table(&results);
     if results.iter().any(|m| m.errors > 0) {
         return Err("some requests failed; the figures above are not comparable".into());
     }
+    if users > 0 {
+        println!();
+        // A child process of its own, so that its peak RSS is the scenario's alone.
+        let status =
+            tokio::process::Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
+                .args(["audience", "--url", &url])
+                .args(["--users", &users.to_string()])
+                .args(["--chunk-concurrency", &chunk_concurrency.to_string()])
+                .status()
+                .await
+                .map_err(|e| format!("starting the audience run: {e}"))?;
+        if !status.success() {
+            return Err(format!("the audience run failed ({status})"));
+        }
+    }
+    drop(server);
     Ok(())
+}
+
+/// Chunks in flight at once in the large-audience run.
+const DEFAULT_CHUNK_CONCURRENCY: usize = 16;
+
+/// `push-bench audience`: the large-audience scenario against a running server.
+async fn audience_child(args: &[String]) -> Result<(), String> {
+    let mut url = None;
+    let mut settings = audience::Audience {
+        users: 1_000_000,
+        concurrency: DEFAULT_CHUNK_CONCURRENCY,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let value = iter.next().ok_or(format!("{arg} needs a value"))?;
+        match arg.as_str() {
+            "--url" => url = Some(value.clone()),
+            "--users" => settings.users = value.parse().map_err(|_| "bad --users")?,
+            "--chunk-concurrency" => {
+                settings.concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
+            }
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
+    audience::run(&url, &settings).await
 }
 
 fn print_table(results: &[Measurement]) {
