@@ -154,8 +154,14 @@ impl ChannelAuth {
     pub fn to_json(&self) -> String {
         object_json(&[
             ("auth", Some(&json_string(&self.auth))),
-            ("channel_data", self.channel_data.as_ref().map(|d| json_string(d)).as_ref()),
-            ("shared_secret", self.shared_secret.as_ref().map(|s| json_string(s)).as_ref()),
+            (
+                "channel_data",
+                self.channel_data.as_ref().map(|d| json_string(d)).as_ref(),
+            ),
+            (
+                "shared_secret",
+                self.shared_secret.as_ref().map(|s| json_string(s)).as_ref(),
+            ),
         ])
     }
 

@@ -16,8 +16,8 @@ use crate::auth::{ChannelAuth, PresenceMember, UserAuth, UserData};
 use crate::config::ClientBuilder;
 use crate::encryption::{MasterKey, NonceSource};
 use crate::events::{
-    Attribute, BatchBody, BatchBodyEvent, BatchEvent, BatchResponse, IntoChannels,
-    TriggerBody, TriggerOptions, TriggerResponse, check_options, event_data, info_param,
+    Attribute, BatchBody, BatchBodyEvent, BatchEvent, BatchResponse, IntoChannels, TriggerBody,
+    TriggerOptions, TriggerResponse, check_options, event_data, info_param,
 };
 use crate::queries::{ChannelInfo, ChannelsInfo, UsersInfo};
 use crate::signing::{auth_string, signed_query};
@@ -28,7 +28,11 @@ use crate::webhook::{Webhook, WebhookEvent, is_json_content_type};
 pub const LIBRARY: &str = concat!("push-rs-channels ", env!("CARGO_PKG_VERSION"));
 
 /// Characters percent-encoded in a path segment: all but RFC 3986 unreserved ones.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// A Pusher Channels client. Cheap to clone: clones share one connection pool.
 ///
@@ -282,7 +286,10 @@ impl Client {
             } else {
                 None
             };
-            validate::data_size(encrypted.as_deref().unwrap_or(&event.data), self.inner.max_data_bytes)?;
+            validate::data_size(
+                encrypted.as_deref().unwrap_or(&event.data),
+                self.inner.max_data_bytes,
+            )?;
             sealed.push(encrypted);
         }
         let batch = events
@@ -394,7 +401,11 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed channel name, or `user_count` on a channel that
     /// is not a presence channel; [`Error::Api`] and transport errors.
-    pub async fn channel_info(&self, channel: &str, attributes: &[Attribute]) -> Result<ChannelInfo> {
+    pub async fn channel_info(
+        &self,
+        channel: &str,
+        attributes: &[Attribute],
+    ) -> Result<ChannelInfo> {
         validate::channel_name(channel)?;
         if attributes.contains(&Attribute::UserCount) && !channel.starts_with(PRESENCE_PREFIX) {
             return Err(Error::invalid_input(
@@ -469,12 +480,18 @@ impl Client {
         let channel_data = match (is_presence, member) {
             (true, Some(member)) => {
                 if member.user_id().is_empty() {
-                    return Err(Error::invalid_input("user_id", "a presence member needs a user id"));
+                    return Err(Error::invalid_input(
+                        "user_id",
+                        "a presence member needs a user id",
+                    ));
                 }
                 Some(member.to_json())
             }
             (true, None) => {
-                return Err(Error::invalid_input("member", "a presence channel needs member data"));
+                return Err(Error::invalid_input(
+                    "member",
+                    "a presence channel needs member data",
+                ));
             }
             (false, Some(_)) => {
                 return Err(Error::invalid_input(
@@ -488,7 +505,13 @@ impl Client {
             Some(data) => auth_string(
                 &inner.key,
                 &inner.secret,
-                &[socket_id.as_bytes(), b":", channel.as_bytes(), b":", data.as_bytes()],
+                &[
+                    socket_id.as_bytes(),
+                    b":",
+                    channel.as_bytes(),
+                    b":",
+                    data.as_bytes(),
+                ],
             ),
             None => auth_string(
                 &inner.key,
@@ -547,7 +570,10 @@ impl Client {
         use base64::Engine as _;
         validate::channel_name(channel)?;
         if !validate::is_encrypted_channel(channel) {
-            return Err(Error::invalid_input("channel", "not a private-encrypted- channel"));
+            return Err(Error::invalid_input(
+                "channel",
+                "not a private-encrypted- channel",
+            ));
         }
         let key = self.master_key()?;
         Ok(base64::engine::general_purpose::STANDARD.encode(key.shared_secret(channel)))
@@ -646,7 +672,13 @@ impl Client {
     /// assert!(query.ends_with("auth_signature=da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"));
     /// # Ok::<(), channels::Error>(())
     /// ```
-    pub fn signed_query(&self, method: &str, path: &str, params: &[(&str, &str)], body: &[u8]) -> String {
+    pub fn signed_query(
+        &self,
+        method: &str,
+        path: &str,
+        params: &[(&str, &str)],
+        body: &[u8],
+    ) -> String {
         signed_query(
             &self.inner.key,
             &self.inner.secret,

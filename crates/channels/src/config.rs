@@ -64,7 +64,11 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// Starts a builder with the app's id, key and secret from the Channels dashboard.
-    pub fn new(app_id: impl Into<String>, key: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(
+        app_id: impl Into<String>,
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
         Self {
             app_id: app_id.into(),
             key: key.into(),
@@ -144,7 +148,11 @@ impl ClientBuilder {
                     ))
                 })
             };
-            let mut builder = Self::new(need("PUSHER_APP_ID")?, need("PUSHER_KEY")?, need("PUSHER_SECRET")?);
+            let mut builder = Self::new(
+                need("PUSHER_APP_ID")?,
+                need("PUSHER_KEY")?,
+                need("PUSHER_SECRET")?,
+            );
             if let Some(cluster) = get("PUSHER_CLUSTER") {
                 builder = builder.cluster(cluster);
             }
@@ -288,7 +296,12 @@ impl ClientBuilder {
     /// [`Error::InvalidInput`] for an empty app id, key or secret, or a malformed master key;
     /// [`Error::Config`] for a bad scheme, host or cluster.
     pub fn build(self) -> Result<Client> {
-        if self.app_id.is_empty() || !self.app_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if self.app_id.is_empty()
+            || !self
+                .app_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(Error::invalid_input(
                 "app_id",
                 "must be non-empty letters, digits, '-' or '_'",
@@ -305,13 +318,21 @@ impl ClientBuilder {
         }
         let scheme = self.scheme.clone().unwrap_or_else(|| "https".to_owned());
         if scheme != "https" && scheme != "http" {
-            return Err(Error::config(format!("scheme {scheme:?} is not http or https")));
+            return Err(Error::config(format!(
+                "scheme {scheme:?} is not http or https"
+            )));
         }
         let host = match (&self.host, &self.cluster) {
             (Some(host), _) => host.clone(),
             (None, Some(cluster)) => {
-                if cluster.is_empty() || !cluster.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                    return Err(Error::config(format!("cluster {cluster:?} is not a cluster name")));
+                if cluster.is_empty()
+                    || !cluster
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                {
+                    return Err(Error::config(format!(
+                        "cluster {cluster:?} is not a cluster name"
+                    )));
                 }
                 format!("api-{cluster}.pusher.com")
             }
@@ -325,7 +346,10 @@ impl ClientBuilder {
             None => format!("{scheme}://{host}"),
         };
         if let Some(reason) = &self.master_key_error {
-            return Err(Error::invalid_input("encryption_master_key", reason.clone()));
+            return Err(Error::invalid_input(
+                "encryption_master_key",
+                reason.clone(),
+            ));
         }
         let master_key = self.master_key.clone();
         Client::from_parts(self, base_url, master_key)
@@ -346,12 +370,14 @@ struct ParsedUrl {
 impl ParsedUrl {
     fn parse(url: &str) -> Result<Self> {
         let url = url.trim();
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| Error::config("the URL needs a scheme: https://key:secret@host/apps/ID"))?;
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            Error::config("the URL needs a scheme: https://key:secret@host/apps/ID")
+        })?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err(Error::config(format!("scheme {scheme:?} is not http or https")));
+            return Err(Error::config(format!(
+                "scheme {scheme:?} is not http or https"
+            )));
         }
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
         let (userinfo, host_port) = authority

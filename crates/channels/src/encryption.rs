@@ -59,9 +59,9 @@ impl MasterKey {
     /// # Errors
     /// [`Error::InvalidInput`] when the text is not base64 or does not decode to 32 bytes.
     pub fn from_base64(text: &str) -> Result<Self> {
-        let bytes = BASE64.decode(text.trim()).map_err(|_| {
-            Error::invalid_input("encryption_master_key", "is not valid base64")
-        })?;
+        let bytes = BASE64
+            .decode(text.trim())
+            .map_err(|_| Error::invalid_input("encryption_master_key", "is not valid base64"))?;
         Self::from_slice(&bytes)
     }
 
@@ -89,7 +89,12 @@ impl MasterKey {
     /// # Errors
     /// [`Error::InvalidInput`] only if the cipher refuses the input (it does not for any
     /// length the API accepts).
-    pub fn encrypt(&self, channel: &str, plaintext: &[u8], nonce: [u8; NONCE_LEN]) -> Result<String> {
+    pub fn encrypt(
+        &self,
+        channel: &str,
+        plaintext: &[u8],
+        nonce: [u8; NONCE_LEN],
+    ) -> Result<String> {
         let secret = self.shared_secret(channel);
         let cipher = XSalsa20Poly1305::new(Key::from_slice(&secret));
         let ciphertext = cipher

@@ -178,6 +178,35 @@ impl Sandbox {
         self.server.url()
     }
 
+    /// A client builder pointed at this sandbox with its credentials and no retries, to
+    /// adjust before building (a master key, a clock, a data limit).
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder(&self.app_id, &self.key, &self.secret)
+            .scheme("http")
+            .host("127.0.0.1")
+            .port(self.port())
+            .retry_policy(push_core::RetryPolicy::none())
+    }
+
+    /// A client for this sandbox.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> channels::Result<()> {
+    /// use channels::sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// let client = sandbox.client()?;
+    /// client.trigger("my-channel", "my-event", "hello").await?;
+    /// assert_eq!(sandbox.events()[0].data, "hello");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Only if the client cannot be built (it can, for the sandbox's own settings).
+    pub fn client(&self) -> Result<crate::Client> {
+        self.client_builder().build()
+    }
+
     /// The port the sandbox listens on.
     pub fn port(&self) -> u16 {
         self.server.addr().port()

@@ -27,7 +27,10 @@ fn is_name_char(b: u8) -> bool {
 
 fn check_charset(field: &'static str, value: &str, what: &str) -> Result<()> {
     if value.is_empty() {
-        return Err(Error::invalid_input(field, format!("{what} must not be empty")));
+        return Err(Error::invalid_input(
+            field,
+            format!("{what} must not be empty"),
+        ));
     }
     if value.len() > MAX_NAME_LEN {
         return Err(Error::invalid_input(
@@ -38,7 +41,10 @@ fn check_charset(field: &'static str, value: &str, what: &str) -> Result<()> {
             ),
         ));
     }
-    if let Some(bad) = value.chars().find(|c| !c.is_ascii() || !is_name_char(*c as u8)) {
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !c.is_ascii() || !is_name_char(*c as u8))
+    {
         return Err(Error::invalid_input(
             field,
             format!("{what} contains {bad:?}; only A-Z a-z 0-9 and - _ = @ , . ; are allowed"),
@@ -52,7 +58,10 @@ fn check_charset(field: &'static str, value: &str, what: &str) -> Result<()> {
 pub fn channel_name(name: &str) -> Result<()> {
     if let Some(user_id) = name.strip_prefix(SERVER_TO_USER_PREFIX) {
         return self::user_id(user_id).map_err(|_| {
-            Error::invalid_input("channel", "a #server-to-user- channel needs a valid user id")
+            Error::invalid_input(
+                "channel",
+                "a #server-to-user- channel needs a valid user id",
+            )
         });
     }
     check_charset("channel", name, "a channel name")
@@ -66,7 +75,10 @@ pub fn user_id(id: &str) -> Result<()> {
 /// Checks an event name: 1–200 bytes.
 pub fn event_name(name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(Error::invalid_input("event", "an event name must not be empty"));
+        return Err(Error::invalid_input(
+            "event",
+            "an event name must not be empty",
+        ));
     }
     if name.len() > MAX_NAME_LEN {
         return Err(Error::invalid_input(
@@ -101,12 +113,17 @@ pub fn socket_id(id: &str) -> Result<()> {
 /// Checks how many channels one trigger addresses.
 pub(crate) fn channel_count(count: usize) -> Result<()> {
     if count == 0 {
-        return Err(Error::invalid_input("channels", "at least one channel is needed"));
+        return Err(Error::invalid_input(
+            "channels",
+            "at least one channel is needed",
+        ));
     }
     if count > MAX_CHANNELS_PER_TRIGGER {
         return Err(Error::invalid_input(
             "channels",
-            format!("{count} channels given; one trigger reaches at most {MAX_CHANNELS_PER_TRIGGER}"),
+            format!(
+                "{count} channels given; one trigger reaches at most {MAX_CHANNELS_PER_TRIGGER}"
+            ),
         ));
     }
     Ok(())
@@ -115,7 +132,10 @@ pub(crate) fn channel_count(count: usize) -> Result<()> {
 /// Checks the number of events in a batch.
 pub(crate) fn batch_size(count: usize) -> Result<()> {
     if count == 0 {
-        return Err(Error::invalid_input("batch", "a batch needs at least one event"));
+        return Err(Error::invalid_input(
+            "batch",
+            "a batch needs at least one event",
+        ));
     }
     if count > MAX_BATCH_EVENTS {
         return Err(Error::invalid_input(
@@ -166,7 +186,9 @@ mod tests {
     #[test]
     fn socket_ids() {
         assert!(socket_id("123.456").is_ok());
-        for bad in ["", "123", "123.", ".456", "1.2.3", "a.1", "1.b", " 1.2", "1.2\n", "１.2"] {
+        for bad in [
+            "", "123", "123.", ".456", "1.2.3", "a.1", "1.b", " 1.2", "1.2\n", "１.2",
+        ] {
             assert!(socket_id(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -1,5 +1,9 @@
 //! Integration tests for the channels crate.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+mod vectors;
+mod wire;
 
 #[cfg(feature = "sandbox")]
 mod sandbox;
