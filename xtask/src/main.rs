@@ -3,6 +3,7 @@
 //! - `cargo xtask ci`: every check CI runs, in order, stopping at the first red step.
 //! - `cargo xtask release <version> [--execute]`: preflight, checks, publish (dry run by default).
 //! - `cargo xtask bump <version>`: sets the version across the workspace.
+//! - `cargo xtask bench [--hot]`: the load benchmark against a local server (see `BENCHMARKS.md`).
 
 // A command-line tool reports on stderr.
 #![allow(clippy::print_stderr)]
@@ -10,6 +11,7 @@
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod bench;
 mod ci;
 mod release;
 
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("release") => release::run(&args[1..]),
         Some("bump") => release::bump(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             usage();
             return ExitCode::SUCCESS;
@@ -40,7 +43,8 @@ fn usage() {
          tasks:\n  \
          ci [--skip STEP]...          fmt, clippy, tests, docs, feature hygiene, MSRV, cargo-deny\n  \
          release <version> [--execute]  preflight, ci, cargo publish --workspace (dry run by default)\n  \
-         bump <version>               set the workspace version and inter-crate requirements\n"
+         bump <version>               set the workspace version and inter-crate requirements\n  \
+         bench [--hot] [OPTIONS]      throughput and large-audience table (--hot: criterion benches)\n"
     );
 }
 
