@@ -11,6 +11,7 @@ mod concurrency;
 mod errors;
 mod faults;
 mod invalid;
+mod props;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod token;
