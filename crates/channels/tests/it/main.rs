@@ -1,7 +1,10 @@
 //! Integration tests for the channels crate.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod bad_inputs;
 mod common;
+mod config;
+mod errors;
 mod vectors;
 mod wire;
 

@@ -99,3 +99,203 @@ async fn trigger_roundtrip_and_tamper() {
     assert_eq!(err.status(), Some(413));
     assert_eq!(sb.events().len(), 1);
 }
+
+mod through_the_client {
+    use channels::sandbox::{ChannelState, Limits, Sandbox};
+    use channels::{Attribute, BatchEvent, MasterKey, TriggerOptions};
+    use push_core::sandbox::Fault;
+
+    #[tokio::test]
+    async fn the_whole_api_against_the_sandbox() {
+        let sb = Sandbox::start().await.unwrap();
+        let key = MasterKey::from_bytes([3; 32]);
+        let client = sb
+            .client_builder()
+            .encryption_master_key(key.clone())
+            .build()
+            .unwrap();
+        sb.seed_channel("room", ChannelState::subscribers(4));
+        sb.seed_channel("presence-lobby", ChannelState::presence(["ann", "bob"]));
+
+        let answer = client
+            .trigger_with(
+                ["room", "presence-lobby"],
+                "hello",
+                &serde_json::json!({"n": 1}),
+                &TriggerOptions::new().socket_id("1.2"),
+            )
+            .await
+            .unwrap();
+        assert!(answer.channels.is_empty());
+        let answer = client
+            .trigger_with(
+                "room",
+                "count",
+                "",
+                &TriggerOptions::new().info([Attribute::SubscriptionCount]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.channels["room"].subscription_count, Some(4));
+        let answer = client
+            .trigger_with(
+                "presence-lobby",
+                "count",
+                "",
+                &TriggerOptions::new().info([Attribute::UserCount]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.channels["presence-lobby"].user_count, Some(2));
+        // The service refuses user_count for a non-presence channel; so does the sandbox.
+        let err = client
+            .trigger_with(
+                "room",
+                "count",
+                "",
+                &TriggerOptions::new().info([Attribute::UserCount]),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400));
+        let first = sb.take_events();
+        assert_eq!(first.len(), 3, "{first:?}");
+        assert_eq!(first[0].data, r#"{"n":1}"#);
+        assert_eq!(first[0].channels, vec!["room", "presence-lobby"]);
+        assert_eq!(first[0].socket_id.as_deref(), Some("1.2"));
+
+        let batch = client
+            .trigger_batch(&[
+                BatchEvent::new("room", "b1", "one").unwrap(),
+                BatchEvent::new("private-encrypted-vault", "b2", "secret").unwrap(),
+            ])
+            .await
+            .unwrap();
+        // Without `info` the service answers `{}`.
+        assert!(batch.batch.is_empty());
+        client.send_to_user("ann", "dm", "hi ann").await.unwrap();
+        client.terminate_user_connections("bob").await.unwrap();
+
+        let events = sb.events();
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert_eq!(events[0].data, "one");
+        // The sandbox saw only ciphertext; the key opens it.
+        assert!(!events[1].data.contains("secret"));
+        assert_eq!(
+            key.decrypt("private-encrypted-vault", &events[1].data)
+                .unwrap(),
+            b"secret"
+        );
+        assert_eq!(events[2].channels, vec!["#server-to-user-ann"]);
+        assert_eq!(sb.terminated_users(), vec!["bob"]);
+
+        let list = client
+            .channels_info(Some("presence-"), &[Attribute::UserCount])
+            .await
+            .unwrap();
+        assert_eq!(list.channels.len(), 1);
+        assert_eq!(list.channels["presence-lobby"].user_count, Some(2));
+        let all = client.channels_info(None, &[]).await.unwrap();
+        assert_eq!(all.channels.len(), 2);
+        let info = client
+            .channel_info("presence-lobby", &[Attribute::UserCount])
+            .await
+            .unwrap();
+        assert!(info.occupied);
+        assert_eq!(info.user_count, Some(2));
+        let users = client.users_info("presence-lobby").await.unwrap();
+        let mut ids: Vec<_> = users.users.iter().map(|u| u.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["ann", "bob"]);
+        sb.vacate_channel("room");
+        assert!(!client.channel_info("room", &[]).await.unwrap().occupied);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_secret_or_clock_is_refused_as_the_service_does() {
+        let sb = Sandbox::start().await.unwrap();
+        let wrong = channels::Client::builder(sb.app_id(), sb.key(), "not-the-secret")
+            .base_url(&sb.url())
+            .unwrap()
+            .build()
+            .unwrap();
+        let err = wrong.trigger("c", "e", "d").await.unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err}");
+        let late = sb
+            .client_builder()
+            .clock(push_core::Clock::fixed(1_000_000_000))
+            .build()
+            .unwrap();
+        let err = late.channels_info(None, &[]).await.unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err}");
+        assert!(sb.events().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_limits_match_the_clients() {
+        let sb = Sandbox::start().await.unwrap();
+        // A client with no data limit lets the sandbox judge: 413 as the service answers.
+        let unlimited = sb.client_builder().no_data_limit().build().unwrap();
+        let err = unlimited
+            .trigger("c", "e", &"x".repeat(10_241))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(413), "{err}");
+        // A dedicated-cluster limit, configured on both sides.
+        let mut limits = Limits::default();
+        limits.max_data_bytes = 20_000;
+        sb.set_limits(limits);
+        let raised = sb.client_builder().max_data_bytes(20_000).build().unwrap();
+        raised.trigger("c", "e", &"x".repeat(15_000)).await.unwrap();
+        assert_eq!(sb.events().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn retries_follow_the_classifier() {
+        let sb = Sandbox::start().await.unwrap();
+        let client = sb
+            .client_builder()
+            .retry_policy(
+                push_core::RetryPolicy::default()
+                    .base_backoff(std::time::Duration::from_millis(1))
+                    .max_backoff(std::time::Duration::from_millis(2)),
+            )
+            .build()
+            .unwrap();
+        // 503 certainly did not publish: retried, one event in the end.
+        sb.fail_next(
+            2,
+            Fault {
+                status: 503,
+                retry_after: None,
+                body: String::new(),
+            },
+        );
+        client.trigger("c", "e", "d").await.unwrap();
+        assert_eq!(sb.events().len(), 1);
+        assert_eq!(sb.requests_seen(), 3);
+        // 500 may have published: a POST is not repeated.
+        sb.fail_next(
+            1,
+            Fault {
+                status: 500,
+                retry_after: None,
+                body: "boom".to_owned(),
+            },
+        );
+        let err = client.trigger("c", "e", "d").await.unwrap_err();
+        assert_eq!(err.status(), Some(500));
+        assert_eq!(sb.requests_seen(), 4);
+        // A GET is.
+        sb.fail_next(
+            1,
+            Fault {
+                status: 500,
+                retry_after: None,
+                body: "boom".to_owned(),
+            },
+        );
+        client.channels_info(None, &[]).await.unwrap();
+        assert_eq!(sb.requests_seen(), 6);
+    }
+}

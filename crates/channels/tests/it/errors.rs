@@ -1,0 +1,101 @@
+//! How answers other than success reach the caller.
+
+use channels::Attribute;
+use push_core::Error;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
+
+async fn answer(status: u16, body: &str) -> (MockServer, channels::Client) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        .mount(&server)
+        .await;
+    let client = fixed_client(&server.uri());
+    (server, client)
+}
+
+#[tokio::test]
+async fn error_statuses_are_typed_and_carry_the_servers_message() {
+    let table: &[(u16, &str)] = &[
+        (400, "Bad request: invalid channel name"),
+        (
+            401,
+            "Invalid signature: you should have sent HmacSHA256Hex(...)",
+        ),
+        (403, "Forbidden: app is disabled"),
+        (404, "Not found"),
+        (413, "Request Entity Too Large"),
+        (429, "Too many requests"),
+        (500, "Internal Server Error"),
+        (502, "<html>Bad Gateway</html>"),
+        (503, "Service Unavailable"),
+        (504, "Gateway Timeout"),
+    ];
+    for &(status, body) in table {
+        let (server, client) = answer(status, body).await;
+        let err = client.trigger("c", "e", "d").await.unwrap_err();
+        assert_eq!(err.status(), Some(status), "{status}");
+        let api = err.api().unwrap_or_else(|| panic!("{status}: {err:?}"));
+        assert_eq!(api.message.as_deref(), Some(body), "{status}");
+        assert_eq!(api.body, body, "{status}");
+        assert!(err.to_string().contains(&status.to_string()), "{err}");
+        // No retry policy here: exactly one request, whatever the status.
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{status}"
+        );
+        // GETs map the same way.
+        let err = client.channel_info("c", &[]).await.unwrap_err();
+        assert_eq!(err.status(), Some(status));
+    }
+}
+
+#[tokio::test]
+async fn an_empty_error_body_still_gives_the_status() {
+    let (_server, client) = answer(503, "").await;
+    let err = client.trigger("c", "e", "d").await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_success_that_is_not_json_is_a_decode_error() {
+    for body in ["<html>ok</html>", "{\"channels\": 5}", "[1,2"] {
+        let (_server, client) = answer(200, body).await;
+        let err = client.channels_info(None, &[]).await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{body}: {err:?}");
+    }
+    // An empty success body is the documented `{}`.
+    let (_server, client) = answer(200, "").await;
+    let answer = client.trigger("c", "e", "d").await.unwrap();
+    assert!(answer.channels.is_empty());
+}
+
+#[tokio::test]
+async fn channel_info_decodes_every_attribute() {
+    let (_server, client) = answer(
+        200,
+        r#"{"occupied":true,"subscription_count":3,"user_count":2,"cache":{"data":"x","ttl":30},"future":1}"#,
+    )
+    .await;
+    let info = client
+        .channel_info(
+            "presence-room",
+            &[
+                Attribute::SubscriptionCount,
+                Attribute::UserCount,
+                Attribute::Cache,
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(info.occupied);
+    assert_eq!(info.subscription_count, Some(3));
+    assert_eq!(info.user_count, Some(2));
+    let cache = info.cache.unwrap();
+    assert_eq!((cache.data.as_deref(), cache.ttl), (Some("x"), Some(30)));
+}
