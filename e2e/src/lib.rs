@@ -1,0 +1,1 @@
+//! End-to-end tests of the `channels` crate against soketi and pusher-js (work in progress).
