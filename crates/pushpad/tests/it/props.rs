@@ -1,0 +1,482 @@
+//! Property tests: every input the crate validates, and its public error-body parser, take
+//! arbitrary values without panicking; exactly the valid inputs are sent; a refused input is an
+//! `InvalidInput` naming its field, and nothing reaches the server.
+//!
+//! Requests go to the local server of `faults.rs`, which counts them.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use percent_encoding::percent_decode_str;
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use pushpad::{
+    Action, ApiError, Client, Error, NewNotification, NewProject, NewSender, NewSubscription,
+    ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate, parse_error,
+};
+use serde_json::Value;
+use tokio::runtime::Runtime;
+
+use crate::common::TOKEN;
+use crate::faults::{Act, Seen, Server, answer};
+
+const CASES: u32 = 256;
+
+fn runner() -> TestRunner {
+    TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// What a well-behaved Pushpad answers: 201 to a create, a page (`[]`) to a listing, the
+/// object otherwise.
+fn respond(_: usize, seen: &Seen) -> Act {
+    let path = seen.path.split('?').next().unwrap_or_default();
+    match seen.method.as_str() {
+        "POST" => answer(201, r#"{"id":1}"#),
+        "GET" if path.ends_with("/subscriptions") || path.ends_with("/notifications") => {
+            answer(200, "[]")
+        }
+        _ => answer(200, r#"{"id":1}"#),
+    }
+}
+
+/// A runtime with a local server, and a client pointed at it (default project 123).
+struct Env {
+    rt: Runtime,
+    server: Server,
+    client: Client,
+}
+
+impl Env {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt.block_on(Server::start(respond));
+        let client = Client::builder(TOKEN)
+            .project_id(123)
+            .base_url(format!("{}/api/v1", server.uri()))
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap();
+        Self { rt, server, client }
+    }
+
+    /// Runs `call` and checks it against `refused` (the fields the rules refuse, empty if the
+    /// input is valid): success with one request sent, or `InvalidInput` naming one of those
+    /// fields with nothing sent. Returns the request the server saw, if one was sent.
+    fn check<T, F>(&self, refused: &HashSet<String>, call: F) -> Result<Option<Seen>, TestCaseError>
+    where
+        F: Future<Output = Result<T, Error>>,
+    {
+        let before = self.server.requests();
+        let result = self.rt.block_on(call);
+        let sent = self.server.requests() - before;
+        match result {
+            Ok(_) => {
+                prop_assert!(
+                    refused.is_empty(),
+                    "accepted, but {refused:?} should be refused"
+                );
+                prop_assert_eq!(sent, 1);
+                Ok(self.server.seen().pop())
+            }
+            Err(Error::InvalidInput { field, reason }) => {
+                prop_assert!(
+                    refused.contains(field.as_ref()),
+                    "refused {field} ({reason}), expected one of {refused:?}"
+                );
+                prop_assert_eq!(sent, 0, "a refused input was sent");
+                Ok(None)
+            }
+            Err(other) => Err(TestCaseError::fail(format!("unexpected error {other:?}"))),
+        }
+    }
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// Text: ordinary, empty, Unicode whitespace only (blank), a zero-width space (not blank),
+/// and arbitrary Unicode.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 !&|()-]{1,20}",
+        Just(String::new()),
+        "[ \t\r\n\u{a0}\u{2003}\u{3000}]{1,4}",
+        Just("\u{200b}".to_owned()),
+        any::<String>(),
+    ]
+}
+
+fn action_name() -> impl Strategy<Value = String> {
+    prop_oneof!["[A-Za-z0-9_]{1,12}", Just(String::new()), any::<String>()]
+}
+
+fn word_chars(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn refuse_items(refused: &mut HashSet<String>, name: &str, items: Option<&Vec<String>>) {
+    for (i, item) in items.into_iter().flatten().enumerate() {
+        if blank(item) {
+            refused.insert(format!("{name}[{i}]"));
+        }
+    }
+}
+
+fn notification() -> impl Strategy<Value = NewNotification> {
+    let action =
+        (text(), option::of(action_name()), option::of(text())).prop_map(|(title, name, url)| {
+            Action {
+                title,
+                action: name,
+                target_url: url,
+                ..Action::default()
+            }
+        });
+    let urls = [(); 5].map(|()| option::of(text()));
+    let lists = (
+        option::of(vec(action, 0..3)),
+        option::of(vec(text(), 0..5)),
+        option::of(vec(text(), 0..3)),
+        option::of(vec(text(), 0..3)),
+    );
+    (text(), urls, lists, option::of(any::<u32>())).prop_map(
+        |(body, [title, target_url, icon_url, badge_url, image_url], lists, ttl)| {
+            let (actions, custom_metrics, uids, tags) = lists;
+            NewNotification {
+                body,
+                title,
+                target_url,
+                icon_url,
+                badge_url,
+                image_url,
+                ttl,
+                actions,
+                custom_metrics,
+                uids,
+                tags,
+                ..NewNotification::default()
+            }
+        },
+    )
+}
+
+fn refused_notification(n: &NewNotification) -> HashSet<String> {
+    let mut refused = HashSet::new();
+    if blank(&n.body) {
+        refused.insert("body".to_owned());
+    }
+    for (name, value) in [
+        ("title", &n.title),
+        ("target_url", &n.target_url),
+        ("icon_url", &n.icon_url),
+        ("badge_url", &n.badge_url),
+        ("image_url", &n.image_url),
+    ] {
+        if value.as_deref().is_some_and(blank) {
+            refused.insert(name.to_owned());
+        }
+    }
+    for (i, a) in n.actions.iter().flatten().enumerate() {
+        if blank(&a.title) {
+            refused.insert(format!("actions[{i}].title"));
+        }
+        if a.action.as_deref().is_some_and(|s| !word_chars(s)) {
+            refused.insert(format!("actions[{i}].action"));
+        }
+        if a.target_url.as_deref().is_some_and(blank) {
+            refused.insert(format!("actions[{i}].target_url"));
+        }
+    }
+    if n.custom_metrics.as_ref().is_some_and(|m| m.len() > 3) {
+        refused.insert("custom_metrics".to_owned());
+    }
+    refuse_items(&mut refused, "custom_metrics", n.custom_metrics.as_ref());
+    refuse_items(&mut refused, "uids", n.uids.as_ref());
+    refuse_items(&mut refused, "tags", n.tags.as_ref());
+    refused
+}
+
+#[test]
+fn notifications_sent_exactly_when_valid() {
+    let env = Env::new();
+    runner()
+        .run(&notification(), |n| {
+            let refused = refused_notification(&n);
+            if let Some(seen) = env.check(&refused, env.client.notifications().create(&n))? {
+                let body: Value = serde_json::from_slice(&seen.body).unwrap();
+                prop_assert_eq!(&body["body"], &Value::String(n.body.clone()));
+                prop_assert_eq!(&seen.path, "/api/v1/projects/123/notifications");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn page() -> impl Strategy<Value = Option<u32>> {
+    prop_oneof![Just(None), Just(Some(0)), any::<u32>().prop_map(Some)]
+}
+
+/// Decodes `k=v&k=v` as a form (`+` is a space).
+fn decode_query(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    };
+    query
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Any query: refused fields named, and a valid one reaches the server as exactly its pairs
+/// in order, whatever characters the uids and tags hold (`&`, `=`, `+`, `#`, Unicode).
+#[test]
+fn subscription_queries_round_trip() {
+    let env = Env::new();
+    let query = (page(), page(), vec(text(), 0..3), vec(text(), 0..3)).prop_map(
+        |(page, per_page, uids, tags)| SubscriptionQuery {
+            page,
+            per_page,
+            uids,
+            tags,
+        },
+    );
+    runner()
+        .run(&query, |q| {
+            let mut refused = HashSet::new();
+            for (name, value) in [("page", q.page), ("per_page", q.per_page)] {
+                if value == Some(0) {
+                    refused.insert(name.to_owned());
+                }
+            }
+            refuse_items(&mut refused, "uids", Some(&q.uids));
+            refuse_items(&mut refused, "tags", Some(&q.tags));
+            if let Some(seen) = env.check(&refused, env.client.subscriptions().all(&q))? {
+                let mut want = Vec::new();
+                want.extend(q.page.map(|p| ("page".to_owned(), p.to_string())));
+                want.extend(q.per_page.map(|p| ("per_page".to_owned(), p.to_string())));
+                want.extend(q.uids.iter().map(|u| ("uids[]".to_owned(), u.clone())));
+                want.extend(q.tags.iter().map(|t| ("tags[]".to_owned(), t.clone())));
+                let (path, query) = seen.path.split_once('?').unwrap_or((&seen.path, ""));
+                prop_assert_eq!(path, "/api/v1/projects/123/subscriptions");
+                let got = if query.is_empty() {
+                    Vec::new()
+                } else {
+                    decode_query(query)
+                };
+                prop_assert_eq!(got, want);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Ids and project ids: 0 is refused by name, any other value is the path segment.
+#[test]
+fn ids_and_project_ids() {
+    let env = Env::new();
+    let id = || prop_oneof![Just(0u64), any::<u64>()];
+    runner()
+        .run(&(id(), id()), |(project, id)| {
+            let refused = if project == 0 {
+                HashSet::from(["project_id".to_owned()])
+            } else {
+                HashSet::new()
+            };
+            let notifications = env.client.notifications().in_project(project);
+            if let Some(seen) = env.check(&refused, notifications.all(None))? {
+                prop_assert_eq!(
+                    seen.path,
+                    format!("/api/v1/projects/{project}/notifications")
+                );
+            }
+            let refused = if id == 0 {
+                HashSet::from(["id".to_owned()])
+            } else {
+                HashSet::new()
+            };
+            if let Some(seen) = env.check(&refused, env.client.notifications().get(id))? {
+                prop_assert_eq!(seen.path, format!("/api/v1/notifications/{id}"));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Projects (sender id, name, website, TTL up to 28 days), project updates and senders.
+#[test]
+fn projects_and_senders() {
+    let env = Env::new();
+    let ttl = prop_oneof![
+        Just(2_419_200u32),
+        Just(2_419_201u32),
+        0..100u32,
+        any::<u32>()
+    ];
+    let input = (
+        prop_oneof![Just(0u64), any::<u64>()],
+        text(),
+        text(),
+        option::of(ttl),
+        option::of(text()),
+    );
+    runner()
+        .run(&input, |(sender_id, name, website, ttl, rename)| {
+            let too_long = ttl.is_some_and(|t| t > 2_419_200);
+            let mut project = NewProject::new(sender_id, name.clone(), website.clone());
+            project.notifications_ttl = ttl;
+            let mut refused = HashSet::new();
+            for (field, bad) in [
+                ("sender_id", sender_id == 0),
+                ("name", blank(&name)),
+                ("website", blank(&website)),
+                ("notifications_ttl", too_long),
+            ] {
+                if bad {
+                    refused.insert(field.to_owned());
+                }
+            }
+            env.check(&refused, env.client.projects().create(&project))?;
+
+            let mut update = ProjectUpdate::new();
+            update.name = rename.clone();
+            update.notifications_ttl = ttl;
+            let mut refused = HashSet::new();
+            if rename.as_deref().is_some_and(blank) {
+                refused.insert("name".to_owned());
+            }
+            if too_long {
+                refused.insert("notifications_ttl".to_owned());
+            }
+            env.check(&refused, env.client.projects().update(7, &update))?;
+
+            let refused = if blank(&name) {
+                HashSet::from(["name".to_owned()])
+            } else {
+                HashSet::new()
+            };
+            env.check(&refused, env.client.senders().create(&NewSender::new(name)))?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Subscription imports and updates: endpoint, uid and tags.
+#[test]
+fn subscriptions_create_and_update() {
+    let env = Env::new();
+    let input = (
+        text(),
+        option::of(vec(text(), 0..3)),
+        option::of(option::of(text())),
+    );
+    runner()
+        .run(&input, |(endpoint, tags, uid)| {
+            let mut new = NewSubscription::new(endpoint.clone());
+            new.tags = tags.clone();
+            let mut refused = HashSet::new();
+            if blank(&endpoint) {
+                refused.insert("endpoint".to_owned());
+            }
+            refuse_items(&mut refused, "tags", tags.as_ref());
+            env.check(&refused, env.client.subscriptions().create(&new))?;
+
+            let update = SubscriptionUpdate {
+                uid: uid.clone(),
+                tags: tags.clone(),
+            };
+            let mut refused = HashSet::new();
+            if uid.as_ref().and_then(Option::as_deref).is_some_and(blank) {
+                refused.insert("uid".to_owned());
+            }
+            refuse_items(&mut refused, "tags", tags.as_ref());
+            env.check(&refused, env.client.subscriptions().update(5, &update))?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Arbitrary JSON values, nested.
+fn json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..4).prop_map(Value::Array),
+            vec((any::<String>(), inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// `parse_error` on any status and any body (raw bytes past the 8 KiB cut, or JSON with
+/// `errors`/`error`/`message` of any shape): no panic, the status kept, the body bounded.
+///
+/// Found here: `ApiError::body` of a body that is not UTF-8 can exceed `ApiError::MAX_BODY`
+/// (up to three times it), because the lossy decoding happens after the cut (push-core).
+#[test]
+fn error_bodies_never_panic() {
+    let body = prop_oneof![
+        vec(any::<u8>(), 0..10_000),
+        json().prop_map(|v| v.to_string().into_bytes()),
+        (
+            prop::sample::select(vec!["errors", "error", "message", "error_description"]),
+            json()
+        )
+            .prop_map(|(k, v)| serde_json::json!({ k: v }).to_string().into_bytes()),
+    ];
+    runner()
+        .run(&(any::<u16>(), body), |(status, body)| {
+            let err: ApiError = parse_error(status, &body);
+            prop_assert_eq!(err.status, status);
+            // The cut is made on the raw bytes; each invalid byte before it then becomes a
+            // 3-byte U+FFFD, so only text bodies keep the documented bound.
+            prop_assert!(err.body.len() <= 3 * ApiError::MAX_BODY);
+            if std::str::from_utf8(&body).is_ok() {
+                prop_assert!(err.body.len() <= ApiError::MAX_BODY);
+            }
+            let shown = Error::from(err).to_string();
+            let prefix = format!("the service answered HTTP {status}");
+            prop_assert!(shown.starts_with(&prefix));
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// `signature_for` any uid: 64 lowercase hex digits, the same each time, different for
+/// different uids.
+#[test]
+fn signatures_for_any_uid() {
+    let client = Client::new(TOKEN, 1).unwrap();
+    runner()
+        .run(&(any::<String>(), any::<String>()), |(a, b)| {
+            let sig = client.signature_for(&a);
+            prop_assert_eq!(sig.len(), 64);
+            prop_assert!(sig.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')));
+            prop_assert_eq!(&sig, &client.signature_for(&a));
+            prop_assert_eq!(a == b, sig == client.signature_for(&b));
+            Ok(())
+        })
+        .unwrap();
+}
