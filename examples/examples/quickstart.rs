@@ -3,6 +3,7 @@
 //!
 //! ```sh
 //! cargo run --example quickstart
+//! PUSHER_URL=https://key:secret@api-eu.pusher.com/apps/123 cargo run --example quickstart
 //! PUSHPAD_AUTH_TOKEN=... PUSHPAD_PROJECT_ID=... cargo run --example quickstart
 //! ```
 
@@ -10,6 +11,7 @@
 #![allow(clippy::print_stdout)]
 
 use push_all::beams::{self, PublishRequest, Web};
+use push_all::channels::{self, Attribute, TriggerOptions};
 use push_all::pushpad::{self, NewNotification};
 use push_examples::configured;
 
@@ -17,9 +19,55 @@ type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), AnyError> {
+    channels_demo().await?;
     beams_demo().await?;
     pushpad_demo().await?;
     println!("quickstart: done");
+    Ok(())
+}
+
+/// Triggers a Channels event, then asks how many connections are subscribed.
+async fn channels_demo() -> Result<(), AnyError> {
+    let real = configured(&["PUSHER_URL", "PUSHER_APP_ID"]);
+    let (client, sandbox) = if real {
+        println!("channels: using the real service (PUSHER_URL or PUSHER_APP_ID is set)");
+        (channels::Client::from_env()?, None)
+    } else {
+        let sandbox = channels::sandbox::Sandbox::start().await?;
+        sandbox.seed_channel(
+            "quickstart",
+            channels::sandbox::ChannelState::subscribers(2),
+        );
+        println!(
+            "channels: no credentials, using the local sandbox at {}",
+            sandbox.url()
+        );
+        (sandbox.client()?, Some(sandbox))
+    };
+    let data = serde_json::json!({ "message": "Hello from push-rs" });
+    client.trigger("quickstart", "greeting", &data).await?;
+    let info = client.channel_info("quickstart", &[]).await?;
+    println!("channels: event sent; channel occupied: {}", info.occupied);
+    if real {
+        let answer = client
+            .trigger_with(
+                "quickstart",
+                "greeting",
+                &data,
+                &TriggerOptions::new().info([Attribute::SubscriptionCount]),
+            )
+            .await;
+        // Subscription counts must be enabled for the app; report rather than fail.
+        println!("channels: subscription count: {answer:?}");
+    }
+    if let Some(sandbox) = sandbox {
+        for accepted in sandbox.events() {
+            println!(
+                "channels: sandbox accepted event {:?} on {:?}: {}",
+                accepted.name, accepted.channels, accepted.data
+            );
+        }
+    }
     Ok(())
 }
 

@@ -61,8 +61,12 @@ fn steps() -> Vec<Step> {
 }
 
 /// What the quickstart must print when it runs against the sandboxes.
-const QUICKSTART_EXPECTS: [&str; 2] =
-    ["pushpad: sandbox accepted notification", "quickstart: done"];
+const QUICKSTART_EXPECTS: [&str; 4] = [
+    "channels: sandbox accepted event",
+    "beams: sandbox accepted publish",
+    "pushpad: sandbox accepted notification",
+    "quickstart: done",
+];
 
 /// Credentials the quickstart would use instead of the sandboxes: removed for the check.
 const CREDENTIAL_VARS: [&str; 9] = [

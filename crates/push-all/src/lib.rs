@@ -9,7 +9,7 @@ pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 pub use beams::{self, Client as BeamsClient};
 #[cfg(feature = "channels")]
 #[doc(inline)]
-pub use channels;
+pub use channels::{self, Client as ChannelsClient};
 #[cfg(feature = "pushpad")]
 #[doc(inline)]
 pub use pushpad::{self, Client as PushpadClient};
