@@ -14,6 +14,7 @@ mod invalid;
 mod props;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+mod secrets;
 mod token;
 mod vectors;
 mod webhook;

@@ -1,0 +1,211 @@
+//! Secret hygiene: the whole public surface is run with every `tracing` event of the test
+//! thread captured (TRACE and up, spans and their fields included; the runtime is
+//! single-threaded so the HTTP client's events are on it too), and every value and error is
+//! printed with `{:?}`, `{:#?}` and `{}`. No secret key, bearer header, token, or webhook
+//! secret or signature may appear anywhere in that text.
+//!
+//! Not captured: records reqwest sends through the `log` crate (connection set-up; they carry
+//! no headers).
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use beams::{Apns, Client, Fcm, PublishRequest, RetryPolicy, Web, validate_webhook};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use crate::faults::{Act, Seen, Server, answer, answer_with};
+use crate::{INSTANCE, KEY};
+
+const WEBHOOK_SECRET: &str = "whsec-2b7e151628aed2a6abf71589";
+
+/// Text captured from `tracing` on one thread.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+fn sign(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha1>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Answers by what the request asks for: the interest or user id names the behaviour.
+fn respond(_: usize, seen: &Seen) -> Act {
+    let body = String::from_utf8_lossy(&seen.body);
+    let has = |word: &str| body.contains(word) || seen.path.ends_with(word);
+    if has("unauthorized") {
+        answer(
+            401,
+            r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#,
+        )
+    } else if has("busy") {
+        answer_with(503, &[("Retry-After", "0")], "")
+    } else if has("broken") || has("flaky") {
+        answer(
+            500,
+            r#"{"error":"Internal server error","description":"oops"}"#,
+        )
+    } else if has("garbled") {
+        answer(200, "<html>not json</html>")
+    } else if has("silent") {
+        Act::Silent
+    } else if has("ghost") {
+        answer(404, r#"{"error":"Not found","description":"no such user"}"#)
+    } else if seen.method == "DELETE" {
+        answer(200, "")
+    } else {
+        answer(200, r#"{"publishId":"pubid-1"}"#)
+    }
+}
+
+/// Pushes `{:?}`, `{:#?}` and, for errors, `{}` of each value.
+macro_rules! show {
+    ($out:expr, debug: $($v:expr),+) => {{
+        $( let v = &$v; $out.push(format!("{v:?}")); $out.push(format!("{v:#?}")); )+
+    }};
+    ($out:expr, both: $($v:expr),+) => {{
+        $( let v = &$v; $out.push(format!("{v}")); $out.push(format!("{v:?}")); $out.push(format!("{v:#?}")); )+
+    }};
+}
+
+#[test]
+fn no_secret_in_any_output() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let _guard = tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut shown: Vec<String> = Vec::new();
+
+    // Builders, clients and their errors.
+    let server = rt.block_on(Server::start(respond));
+    let policy = RetryPolicy::default()
+        .base_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+        .max_retry_after(Duration::from_millis(5));
+    let builder = Client::builder(INSTANCE, KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(policy.clone());
+    show!(shown, debug: &builder, &policy);
+    let client = builder.build().unwrap();
+    show!(shown, debug: &client);
+    for bad in [
+        Client::builder("", KEY).build(),
+        Client::builder("not/an id", KEY).build(),
+        Client::builder(INSTANCE, "").build(),
+        Client::builder(INSTANCE, KEY)
+            .base_url("ftp://example.invalid")
+            .build(),
+        Client::builder(INSTANCE, KEY).base_url("not a url").build(),
+    ] {
+        show!(shown, both: bad.unwrap_err());
+    }
+
+    // Publishing and deleting: success, API errors, retries, timeouts, decode and input errors.
+    let request = PublishRequest::new()
+        .apns(Apns::new().alert("T", "B").badge(1))
+        .fcm(Fcm::new().notification("T", "B"))
+        .web(Web::new().title("T").body("B"));
+    show!(shown, debug: &request);
+    rt.block_on(async {
+        for interest in [
+            "ok",
+            "unauthorized",
+            "busy",
+            "broken",
+            "garbled",
+            "silent",
+            "bad interest!",
+        ] {
+            match client.publish_to_interests(&[interest], &request).await {
+                Ok(id) => shown.push(id),
+                Err(e) => show!(shown, both: e),
+            }
+        }
+        for user in ["ok-user", "ghost", "flaky", ""] {
+            let result = client.publish_to_users(&[user], &request).await;
+            show!(shown, debug: &result);
+            if let Err(e) = client.delete_user(user).await {
+                show!(shown, both: e);
+            }
+        }
+        let users: Vec<String> = (0..1500).map(|i| format!("user-{i}")).collect();
+        let chunks = client.publish_to_users_chunked(&users, &request).await;
+        show!(shown, debug: &chunks);
+    });
+
+    // Tokens.
+    let token = client.generate_token("user-1").unwrap();
+    show!(shown, debug: &token, client.generate_token(""));
+    let jwt = token.token;
+    let jwt_signature = jwt.rsplit('.').next().unwrap().to_owned();
+
+    // Webhooks: valid, wrong signature, not hex, signed but malformed.
+    let body = br#"{"payload":{"instance_id":"i","publish_id":"p","user_id":"u"},"metadata":{"event_type":"v1.UserNotificationOpen"}}"#;
+    let signature = sign(body);
+    show!(shown, debug: validate_webhook(WEBHOOK_SECRET.as_bytes(), &signature, body).unwrap());
+    let mut wrong = signature.clone().into_bytes();
+    wrong[0] = if wrong[0] == b'0' { b'1' } else { b'0' };
+    let wrong = String::from_utf8(wrong).unwrap();
+    for (sig, body) in [
+        (wrong.as_str(), &body[..]),
+        ("not hex", &body[..]),
+        (signature.as_str(), &body[..10]),
+        (sign(b"{}").as_str(), &b"{}"[..]),
+    ] {
+        show!(shown, both: validate_webhook(WEBHOOK_SECRET.as_bytes(), sig, body).unwrap_err());
+    }
+
+    drop(server);
+    let logs = capture.text();
+    // The capture works and saw the retries and hyper's TRACE events.
+    assert!(logs.contains("push_request"), "{logs}");
+    assert!(
+        logs.contains("retrying after a retryable failure"),
+        "{logs}"
+    );
+    assert!(logs.contains("TRACE"), "{logs}");
+
+    let secrets = [
+        ("secret key", KEY.to_owned()),
+        ("bearer header", format!("Bearer {KEY}")),
+        ("token", jwt),
+        ("token signature", jwt_signature),
+        ("webhook secret", WEBHOOK_SECRET.to_owned()),
+        ("webhook signature", signature),
+        ("wrong webhook signature", wrong),
+    ];
+    shown.push(logs);
+    for text in &shown {
+        for (what, secret) in &secrets {
+            assert!(!text.contains(secret.as_str()), "{what} leaked in:\n{text}");
+        }
+    }
+}
