@@ -63,7 +63,7 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: push-bench serve\n       \
     push-bench run [--requests N] [--concurrency C]... [--rounds R]\n                   \
-    [--only NAME] [--users N] [--chunk-concurrency C]\n       \
+    [--only NAME] [--diagnose true] [--url URL] [--users N] [--chunk-concurrency C]\n       \
     push-bench audience --url URL [--users N] [--chunk-concurrency C]";
 
 /// The server: answers what each client expects, as fast as it can.
@@ -171,6 +171,8 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut concurrencies = Vec::new();
     let mut rounds = 3u32;
     let mut only: Option<String> = None;
+    let mut diagnose = false;
+    let mut external: Option<String> = None;
     let mut users = 1_000_000usize;
     let mut chunk_concurrency = DEFAULT_CHUNK_CONCURRENCY;
     let mut iter = args.iter();
@@ -180,6 +182,8 @@ async fn run(args: &[String]) -> Result<(), String> {
             "--requests" => requests = value.parse().map_err(|_| "bad --requests")?,
             "--concurrency" => concurrencies.push(value.parse().map_err(|_| "bad --concurrency")?),
             "--only" => only = Some(value.clone()),
+            "--url" => external = Some(value.clone()),
+            "--diagnose" => diagnose = value == "true",
             "--rounds" => rounds = value.parse().map_err(|_| "bad --rounds")?,
             "--users" => users = value.parse().map_err(|_| "bad --users")?,
             "--chunk-concurrency" => {
@@ -192,23 +196,20 @@ async fn run(args: &[String]) -> Result<(), String> {
         concurrencies = vec![1, 64];
     }
 
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut server = tokio::process::Command::new(exe)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("starting the server: {e}"))?;
-    let stdout = server.stdout.take().ok_or("no server stdout")?;
-    let url = BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the server printed no URL")?;
+    // `--url URL`: a server started by hand (`push-bench serve`), so that a profiler
+    // wrapped around this process sees the client alone.
+    let (url, server) = match external {
+        Some(url) => (url, None),
+        None => {
+            let (url, child) = start_server().await?;
+            (url, Some(child))
+        }
+    };
 
     let mut scenarios = scenarios::all(&url)?;
+    if diagnose {
+        scenarios.extend(scenarios::diagnostic(&url)?);
+    }
     // `--only NAME` (for profiling): the scenarios whose name contains NAME.
     if let Some(only) = &only {
         scenarios.retain(|s| s.name.contains(only.as_str()));
@@ -258,6 +259,26 @@ async fn run(args: &[String]) -> Result<(), String> {
     }
     drop(server);
     Ok(())
+}
+
+/// Starts `push-bench serve` as a child process; its URL and the child (killed on drop).
+async fn start_server() -> Result<(String, tokio::process::Child), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut server = tokio::process::Command::new(exe)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    let stdout = server.stdout.take().ok_or("no server stdout")?;
+    let url = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the server printed no URL")?;
+    Ok((url, server))
 }
 
 /// Chunks in flight at once in the large-audience run.

@@ -124,3 +124,104 @@ fn pushpad(url: &str) -> Result<Scenario, String> {
         }),
     })
 }
+
+/// Scenarios that take the SDK path apart, for finding where its cost goes
+/// (`push-bench run --diagnose`): the baseline plus a per-request timeout, and push-core's
+/// transport alone with the baseline's static body (no provider code).
+pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let bare_url = format!("{url}/apps/1/events");
+    let timeout = Scenario {
+        name: "diag: bare + 30 s timeout",
+        call: Arc::new(move |_| {
+            let client = client.clone();
+            let url = bare_url.clone();
+            Box::pin(async move {
+                let resp = client
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .timeout(std::time::Duration::from_secs(30))
+                    .body(BODY)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                resp.bytes().await.map(drop).map_err(|e| e.to_string())
+            })
+        }),
+    };
+    let transport = push_core::Transport::builder(url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let core = Scenario {
+        name: "diag: push-core Transport",
+        call: Arc::new(move |_| {
+            let transport = transport.clone();
+            Box::pin(async move {
+                let request = push_core::Request::post("/apps/1/events").json_body(BODY);
+                transport
+                    .send(request)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+        }),
+    };
+    let beams_twin = bare_twin(
+        "diag: bare, Beams bytes",
+        format!("{url}/publish_api/v1/instances/{BEAMS_INSTANCE}/publishes/interests"),
+        &[
+            ("x-pusher-library", "pusher-push-notifications-rust 0.1.0"),
+            ("authorization", &format!("Bearer {BEAMS_KEY}")),
+        ],
+        r#"{"web":{"notification":{"body":"hello world, this is a 100-byte-ish payload","title":"my-event"}},"interests":["my-interest"]}"#,
+    )?;
+    let pushpad_twin = bare_twin(
+        "diag: bare, Pushpad bytes",
+        format!("{url}/api/v1/projects/1/notifications"),
+        &[("authorization", "Bearer 5374d7dfeffa2eb49965624ba7596a09")],
+        r#"{"body":"hello world, this is a 100-byte-ish payload for the bench","title":"my-event","target_url":"https://example.com/"}"#,
+    )?;
+    Ok(vec![timeout, core, beams_twin, pushpad_twin])
+}
+
+/// A bare POST of the bytes an SDK sends (same URL, same headers, same body), without the
+/// SDK: what the SDK's own work is measured against. Like the baseline, it hands reqwest the
+/// URL as a string.
+fn bare_twin(
+    name: &'static str,
+    url: String,
+    headers: &[(&str, &str)],
+    body: &'static str,
+) -> Result<Scenario, String> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in headers.iter().chain(&[
+        ("accept", "application/json"),
+        ("user-agent", "push-rs/0.1.0"),
+    ]) {
+        let name =
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|e| e.to_string())?;
+        map.insert(name, value);
+    }
+    let client = reqwest::Client::builder()
+        .default_headers(map)
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(Scenario {
+        name,
+        call: Arc::new(move |_| {
+            let request = client
+                .post(url.clone())
+                .header("content-type", "application/json")
+                .body(body);
+            Box::pin(async move {
+                let resp = request.send().await.map_err(|e| e.to_string())?;
+                let ok = resp.status().is_success();
+                resp.bytes().await.map_err(|e| e.to_string())?;
+                if ok { Ok(()) } else { Err("status".to_owned()) }
+            })
+        }),
+    })
+}
