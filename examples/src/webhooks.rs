@@ -1,0 +1,120 @@
+//! A webhook receiver for Channels and Beams, as an axum router.
+//!
+//! Both services sign the raw body; verify it before parsing, with the bytes exactly as
+//! received (axum's `Bytes` extractor), and answer 2xx quickly: the services retry otherwise.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use push_all::{beams, channels};
+
+/// What the receiver accepted, for the example's output and tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Received {
+    /// A Channels webhook.
+    Channels(channels::Webhook),
+    /// A Beams webhook.
+    Beams(beams::WebhookEvent),
+}
+
+/// The receiver's state: the Channels client (its key and secret verify webhooks), the Beams
+/// webhook secret, and a log of what was accepted.
+#[derive(Clone)]
+pub struct Receiver {
+    channels: channels::Client,
+    beams_secret: Arc<[u8]>,
+    log: Arc<Mutex<Vec<Received>>>,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver")
+            .field("channels", &self.channels)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Receiver {
+    /// A receiver verifying Channels webhooks with `channels` and Beams ones with
+    /// `beams_secret` (the webhook secret from the Beams dashboard).
+    pub fn new(channels: channels::Client, beams_secret: &[u8]) -> Self {
+        Self {
+            channels,
+            beams_secret: beams_secret.into(),
+            log: Arc::default(),
+        }
+    }
+
+    /// What has been accepted so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// `POST /webhooks/channels` and `POST /webhooks/beams`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/webhooks/channels", post(channels_hook))
+            .route("/webhooks/beams", post(beams_hook))
+            .with_state(self.clone())
+    }
+
+    fn record(&self, item: Received) {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(item);
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+async fn channels_hook(
+    State(rx): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    match rx.channels.validate_webhook_with_content_type(
+        header(&headers, "content-type"),
+        header(&headers, "x-pusher-key"),
+        header(&headers, "x-pusher-signature"),
+        &body,
+    ) {
+        Ok(webhook) => {
+            let count = webhook.events.len();
+            rx.record(Received::Channels(webhook));
+            (StatusCode::OK, format!("{count} event(s)"))
+        }
+        Err(err) => (StatusCode::UNAUTHORIZED, err.to_string()),
+    }
+}
+
+async fn beams_hook(
+    State(rx): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    match beams::validate_webhook(
+        &rx.beams_secret,
+        header(&headers, "webhook-signature"),
+        &body,
+    ) {
+        Ok(event) => {
+            rx.record(Received::Beams(event));
+            (StatusCode::OK, "ok".to_owned())
+        }
+        Err(err) if err.is_webhook() => (StatusCode::UNAUTHORIZED, err.to_string()),
+        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
+    }
+}
