@@ -1,6 +1,8 @@
 //! Authorization of private, presence and encrypted channel subscriptions, and user
 //! sign-in: the JSON an auth endpoint returns to pusher-js.
 
+use std::fmt;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use push_core::{Error, Result};
@@ -136,7 +138,7 @@ impl UserData {
 /// assert!(body.starts_with(r#"{"auth":"key:"#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ChannelAuth {
     /// `key:signature`.
@@ -172,7 +174,7 @@ impl ChannelAuth {
 }
 
 /// What a user-authentication endpoint returns for a sign-in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct UserAuth {
     /// `key:signature`.
@@ -188,6 +190,36 @@ impl UserAuth {
             ("auth", Some(&json_string(&self.auth))),
             ("user_data", Some(&json_string(&self.user_data))),
         ])
+    }
+}
+
+/// `key:[redacted]`: the key is public, the signature a credential.
+fn redacted_auth(auth: &str) -> String {
+    match auth.split_once(':') {
+        Some((key, _)) => format!("{key}:[redacted]"),
+        None => "[redacted]".to_owned(),
+    }
+}
+
+impl fmt::Debug for ChannelAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChannelAuth")
+            .field("auth", &redacted_auth(&self.auth))
+            .field("channel_data", &self.channel_data)
+            .field(
+                "shared_secret",
+                &self.shared_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Debug for UserAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserAuth")
+            .field("auth", &redacted_auth(&self.auth))
+            .field("user_data", &self.user_data)
+            .finish()
     }
 }
 

@@ -5,6 +5,8 @@ mod bad_inputs;
 mod common;
 mod config;
 mod errors;
+mod props;
+mod secrets;
 mod vectors;
 mod wire;
 

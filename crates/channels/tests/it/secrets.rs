@@ -1,0 +1,164 @@
+//! Secret hygiene: the public API run with `tracing` captured at TRACE, every value and error
+//! printed; no secret, master key, shared secret or signature may appear in that text.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use channels::{BatchEvent, Client, MasterKey, PresenceMember, UserData};
+use tracing_subscriber::util::SubscriberInitExt;
+use wiremock::matchers::{any, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn nothing_secret_is_printed_or_logged() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let _guard = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish()
+        .set_default();
+    // One thread: every event of the client and its HTTP stack is on this thread.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut printed = String::new();
+    let mut signatures: Vec<String> = Vec::new();
+
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(401).set_body_string("Invalid signature"))
+            .mount(&server)
+            .await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&server)
+            .await;
+        let builder = fixed_builder(&server.uri());
+        let client = builder.clone().build().unwrap();
+        printed += &format!("{builder:?}\n{builder:#?}\n{client:?}\n{client:#?}\n");
+
+        let mut log = |label: &str, text: String| printed.push_str(&format!("{label}: {text}\n"));
+        log(
+            "trigger",
+            format!("{:?}", client.trigger("c", "e", "d").await),
+        );
+        log(
+            "encrypted",
+            format!(
+                "{:?}",
+                client
+                    .trigger("private-encrypted-c", "e", "secret data")
+                    .await
+            ),
+        );
+        log(
+            "batch",
+            format!(
+                "{:?}",
+                client
+                    .trigger_batch(&[BatchEvent::new("c", "e", "d").unwrap()])
+                    .await
+            ),
+        );
+        let err = client.channels_info(None, &[]).await.unwrap_err();
+        log(
+            "401",
+            format!("{err:?} / {err} / {:?}", std::error::Error::source(&err)),
+        );
+        log(
+            "invalid",
+            format!("{:?}", client.trigger("bad channel", "e", "d").await),
+        );
+        let auth = client
+            .authorize_channel("1.2", "private-encrypted-c", None)
+            .unwrap();
+        signatures.push(auth.auth.split_once(':').unwrap().1.to_owned());
+        log("auth", format!("{auth:?} {auth:#?}"));
+        let member = PresenceMember::new("u");
+        let auth = client
+            .authorize_channel("1.2", "presence-c", Some(&member))
+            .unwrap();
+        signatures.push(auth.auth.split_once(':').unwrap().1.to_owned());
+        log("presence", format!("{auth:?}"));
+        let user = client
+            .authenticate_user("1.2", &UserData::new("u"))
+            .unwrap();
+        signatures.push(user.auth.split_once(':').unwrap().1.to_owned());
+        log("user", format!("{user:?}"));
+        let body = br#"{"time_ms":1,"events":[]}"#;
+        let sig = push_core::hmac_sha256_hex(SECRET.as_bytes(), body);
+        log(
+            "webhook",
+            format!("{:?}", client.validate_webhook(KEY, &sig, body)),
+        );
+        log(
+            "bad webhook",
+            format!("{:?}", client.validate_webhook(KEY, &sig[1..], b"{}")),
+        );
+        log(
+            "master key",
+            format!("{:?}", MasterKey::from_base64(MASTER_KEY_B64).unwrap()),
+        );
+        let unreachable = Client::builder(APP_ID, KEY, SECRET)
+            .base_url("http://127.0.0.1:1")
+            .unwrap()
+            .retry_policy(channels::RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = unreachable.trigger("c", "e", "d").await.unwrap_err();
+        log("refused", format!("{err:?} / {err}"));
+
+        for request in server.received_requests().await.unwrap() {
+            let query = request.url.query().unwrap_or_default().to_owned();
+            if let Some(sig) = query
+                .split('&')
+                .find_map(|p| p.strip_prefix("auth_signature="))
+            {
+                signatures.push(sig.to_owned());
+            }
+        }
+    });
+    let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logged.contains("push_request"),
+        "tracing was not captured: {logged}"
+    );
+    let all = format!("{printed}\n{logged}");
+
+    let shared_secret = fixed_client("http://127.0.0.1:1")
+        .channel_shared_secret("private-encrypted-c")
+        .unwrap();
+    let mut forbidden = vec![
+        SECRET.to_owned(),
+        MASTER_KEY_B64.to_owned(),
+        shared_secret,
+        "secret data".to_owned(),
+    ];
+    assert!(signatures.len() >= 6, "{signatures:?}");
+    forbidden.extend(signatures);
+    for secret in &forbidden {
+        assert!(
+            !all.contains(secret.as_str()),
+            "{secret:?} leaked in:\n{all}"
+        );
+    }
+}
