@@ -365,9 +365,16 @@ impl Client {
     /// Deletes a user and all their devices.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] on a bad id; [`Error::Api`] from Beams.
+    /// [`Error::InvalidInput`] on a bad id, and on `.` and `..`, which URLs resolve as dot
+    /// segments (the request would go to another path); [`Error::Api`] from Beams.
     pub async fn delete_user(&self, user_id: &str) -> Result<()> {
         validate::user_id("user_id".into(), user_id)?;
+        if user_id == "." || user_id == ".." {
+            return Err(Error::invalid_input(
+                "user_id",
+                "\".\" and \"..\" cannot be sent as a path segment",
+            ));
+        }
         let path = format!(
             "/customer_api/v1/instances/{}/users/{}",
             self.inner.instance_id,
