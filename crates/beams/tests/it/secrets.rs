@@ -1,6 +1,6 @@
 //! Secret hygiene: the whole public surface is run with every `tracing` event of the test
-//! thread captured (TRACE and up, spans and their fields included; the runtime is
-//! single-threaded so the HTTP client's events are on it too), and every value and error is
+//! thread captured (TRACE and up, spans and their fields included, by an fmt layer; the
+//! runtime is single-threaded so the HTTP client's events are on that thread too), and every value and error is
 //! printed with `{:?}`, `{:#?}` and `{}`. No secret key, bearer header, token, or webhook
 //! secret or signature may appear anywhere in that text.
 //!
@@ -8,14 +8,15 @@
 //! no headers).
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use beams::{Apns, Client, Fcm, PublishRequest, RetryPolicy, Web, validate_webhook};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::filter::dynamic_filter_fn;
+use tracing_subscriber::prelude::*;
 
 use crate::faults::{Act, Seen, Server, answer, answer_with};
 use crate::{INSTANCE, KEY};
@@ -26,9 +27,31 @@ const WEBHOOK_SECRET: &str = "whsec-2b7e151628aed2a6abf71589";
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
 
-impl Write for Capture {
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// The thread whose events are captured, and where they go.
+static TARGET: Mutex<Option<(ThreadId, Capture)>> = Mutex::new(None);
+
+fn on_target_thread() -> bool {
+    TARGET
+        .lock()
+        .unwrap()
+        .as_ref()
+        .is_some_and(|(thread, _)| *thread == std::thread::current().id())
+}
+
+/// Writes into the target thread's capture.
+struct TargetWriter;
+
+impl Write for TargetWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        if let Some((_, capture)) = &*TARGET.lock().unwrap() {
+            capture.0.lock().unwrap().extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -36,10 +59,24 @@ impl Write for Capture {
     }
 }
 
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
+/// Captures every `tracing` span and event (TRACE and up) of the calling thread.
+///
+/// The subscriber is the process-wide default, filtered per span and event by thread, with a
+/// dynamic filter so no callsite's interest is cached. (A thread-local default is not
+/// reliable here: other tests hitting the same callsites first, on threads without a
+/// subscriber, can leave them cached as disabled.)
+fn capture_this_thread() -> Capture {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    let capture = Capture::default();
+    *TARGET.lock().unwrap() = Some((std::thread::current().id(), capture.clone()));
+    INSTALLED.get_or_init(|| {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(|| TargetWriter)
+            .with_filter(dynamic_filter_fn(|_, _| on_target_thread()));
+        tracing_subscriber::registry().with(layer).init();
+    });
+    capture
 }
 
 fn sign(body: &[u8]) -> String {
@@ -89,14 +126,7 @@ macro_rules! show {
 
 #[test]
 fn no_secret_in_any_output() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _guard = tracing_subscriber::fmt()
-        .with_max_level(LevelFilter::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .set_default();
+    let capture = capture_this_thread();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
