@@ -58,7 +58,8 @@ proptest! {
 
     #[test]
     fn string_data_is_never_reencoded(s in "\\PC{0,300}") {
-        prop_assert_eq!(event_data(s.as_str()).unwrap(), s.clone());
+        let sent = event_data(s.as_str()).unwrap();
+        prop_assert_eq!(sent.as_str(), s.as_str());
         prop_assert_eq!(event_data(&serde_json::Value::String(s.clone())).unwrap(), s);
     }
 
@@ -118,7 +119,7 @@ proptest! {
         let good = format!(r#"{{"time_ms":{time_ms},"events":[]}}"#).into_bytes();
         let sig = push_core::hmac_sha256_hex(SECRET.as_bytes(), &good);
         prop_assert!(c.validate_webhook(KEY, &sig, &good).is_ok());
-        let mut tampered = good.clone();
+        let mut tampered = good;
         let i = flip.index(tampered.len());
         tampered[i] ^= 0x01;
         prop_assert!(c.validate_webhook(KEY, &sig, &tampered).is_err());
@@ -153,7 +154,7 @@ proptest! {
         https in any::<bool>(),
     ) {
         let scheme = if https { "https" } else { "http" };
-        let authority = match port { Some(p) => format!("{host}:{p}"), None => host.clone() };
+        let authority = match port { Some(p) => format!("{host}:{p}"), None => host };
         let client = Client::from_url(&format!("{scheme}://{key}:{secret}@{authority}/apps/{app}")).unwrap();
         prop_assert_eq!(client.base_url(), format!("{scheme}://{authority}"));
         prop_assert_eq!(client.app_id(), app.as_str());
