@@ -37,7 +37,8 @@ pub struct ClientBuilder {
     retry_policy: Option<RetryPolicy>,
     http_client: Option<HttpClient>,
     sleeper: Option<Sleeper>,
-    proxy: Option<String>,
+    /// A secret: the URL may carry credentials.
+    proxy: Option<Secret>,
 }
 
 impl ClientBuilder {
@@ -114,7 +115,7 @@ impl ClientBuilder {
 
     /// Sends every request through this proxy.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.proxy = Some(Secret::new(url));
         self
     }
 
@@ -148,7 +149,7 @@ impl ClientBuilder {
             tb = tb.sleeper(s);
         }
         if let Some(p) = self.proxy {
-            tb = tb.proxy(p);
+            tb = tb.proxy(p.expose());
         }
         let transport = tb.build()?;
         let key = HmacSha256Key::new(self.auth_token.expose().as_bytes());

@@ -616,8 +616,8 @@ impl ProjectUpdate {
     }
 }
 
-/// A sender (VAPID key pair).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// A sender (VAPID key pair). `Debug` does not print the private key.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Sender {
@@ -632,8 +632,9 @@ pub struct Sender {
     pub created_at: Option<OffsetDateTime>,
 }
 
-/// A sender to create; keys are generated unless you import yours.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// A sender to create; keys are generated unless you import yours. `Debug` does not print
+/// the private key.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[allow(missing_docs)]
 pub struct NewSender {
     pub name: String,
@@ -663,6 +664,33 @@ impl NewSender {
     }
     pub(crate) fn validate(&self) -> Result<()> {
         validate::non_blank("name", &self.name)
+    }
+}
+
+/// What `Debug` shows of a VAPID private key.
+fn redacted(key: &Option<String>) -> Option<&'static str> {
+    key.as_ref().map(|_| "[redacted]")
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("vapid_private_key", &redacted(&self.vapid_private_key))
+            .field("vapid_public_key", &self.vapid_public_key)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for NewSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSender")
+            .field("name", &self.name)
+            .field("vapid_private_key", &redacted(&self.vapid_private_key))
+            .field("vapid_public_key", &self.vapid_public_key)
+            .finish()
     }
 }
 

@@ -13,6 +13,7 @@ mod invalid;
 mod props;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+mod secrets;
 mod signature;
 mod vectors;
 mod wire;
