@@ -1,4 +1,4 @@
-//! What each scenario sends. Every scenario sends a body of about the same size (~130 bytes)
+//! What each scenario sends. Every scenario sends a body of about the same size (123 to 130 bytes)
 //! to the same local server: the baseline as raw bytes, each provider through its SDK's public
 //! API, so the difference in the table is the cost of the SDK.
 //!
@@ -63,7 +63,7 @@ fn bare(url: &str) -> Result<Scenario, String> {
 }
 
 /// The Beams payload of the throughput scenario: with one interest, its body is
-/// `{"web":{"notification":{...}},"interests":["my-interest"]}`, 131 bytes.
+/// `{"web":{"notification":{...}},"interests":["my-interest"]}`, 126 bytes.
 pub(crate) fn beams_request() -> beams::PublishRequest {
     beams::PublishRequest::new().web(
         beams::Web::new()
@@ -96,7 +96,7 @@ fn beams(url: &str) -> Result<Scenario, String> {
 }
 
 /// (d) `pushpad` notification create (`POST /projects/1/notifications`, 201 expected),
-/// decoding the created notification. Body: 129 bytes.
+/// decoding the created notification. Body: 123 bytes.
 fn pushpad(url: &str) -> Result<Scenario, String> {
     let client = pushpad::Client::builder("5374d7dfeffa2eb49965624ba7596a09")
         .project_id(1)
@@ -172,6 +172,7 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
         "diag: bare, Beams bytes",
         format!("{url}/publish_api/v1/instances/{BEAMS_INSTANCE}/publishes/interests"),
         &[
+            ("user-agent", "push-rs/0.1.0"),
             ("x-pusher-library", "pusher-push-notifications-rust 0.1.0"),
             ("authorization", &format!("Bearer {BEAMS_KEY}")),
         ],
@@ -180,7 +181,10 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     let pushpad_twin = bare_twin(
         "diag: bare, Pushpad bytes",
         format!("{url}/api/v1/projects/1/notifications"),
-        &[("authorization", "Bearer 5374d7dfeffa2eb49965624ba7596a09")],
+        &[
+            ("user-agent", "pushpad-rust/0.1.0"),
+            ("authorization", "Bearer 5374d7dfeffa2eb49965624ba7596a09"),
+        ],
         r#"{"body":"hello world, this is a 100-byte-ish payload for the bench","title":"my-event","target_url":"https://example.com/"}"#,
     )?;
     Ok(vec![timeout, core, beams_twin, pushpad_twin])
