@@ -10,6 +10,8 @@ mod signing;
 mod transport;
 
 #[cfg(feature = "sandbox")]
+pub mod faults;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 
 pub use clock::Clock;

@@ -5,6 +5,7 @@ mod bad_inputs;
 mod common;
 mod config;
 mod errors;
+mod faults;
 mod props;
 mod secrets;
 mod vectors;
