@@ -120,7 +120,7 @@ impl Soketi {
             }
             if http_get(self.port, "/")
                 .await
-                .is_some_and(|b| b.trim() == "OK")
+                .is_some_and(|(status, body)| status == 200 && body.trim() == "OK")
             {
                 return Ok(());
             }
@@ -155,18 +155,20 @@ impl Drop for Soketi {
     }
 }
 
-/// The body of `GET path` on 127.0.0.1:`port`, or `None` when nothing answers in time.
-async fn http_get(port: u16, path: &str) -> Option<String> {
+/// The status and body of `GET target` on 127.0.0.1:`port`, or `None` when nothing answers in
+/// time.
+pub(crate) async fn http_get(port: u16, target: &str) -> Option<(u16, String)> {
     let exchange = async {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
         let request =
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
         stream.write_all(request.as_bytes()).await.ok()?;
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await.ok()?;
         let text = String::from_utf8_lossy(&response).into_owned();
         let (head, body) = text.split_once("\r\n\r\n")?;
-        head.starts_with("HTTP/1.1 200").then(|| body.to_owned())
+        let status = head.split(' ').nth(1)?.parse().ok()?;
+        Some((status, body.to_owned()))
     };
     tokio::time::timeout(Duration::from_secs(2), exchange)
         .await
