@@ -1,5 +1,6 @@
 //! Where the suite runs: a loopback-only network namespace when the kernel allows it (the test
-//! binary re-executes itself under `unshare -n`), else this process with soketi pinned to
+//! binary re-executes itself under `unshare -n`, or `unshare -r -n` for a user without
+//! CAP_SYS_ADMIN), else this process with soketi pinned to
 //! loopback by its configuration alone.
 
 use std::process::Command;
@@ -21,17 +22,17 @@ const INNER_LIMIT: Duration = Duration::from_secs(170);
 /// How the suite is isolated from the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Isolation {
-    /// Inside `unshare -n`: only `lo` exists.
+    /// Inside `unshare [-r] -n`: only `lo` exists.
     Namespace,
-    /// `unshare -n` is not allowed here; soketi's configuration pins it to 127.0.0.1.
+    /// No network namespace is allowed here; soketi's configuration pins it to 127.0.0.1.
     PinnedConfig,
 }
 
 /// Runs `scenarios` for the test function `test_name` (its exact name in the test binary).
 ///
 /// Outside the namespace: installs the npm peers (they cannot be fetched from inside), then
-/// re-runs exactly this test inside `unshare -n` with loopback up, forwarding its `e2e:` lines;
-/// where `unshare -n` is refused, runs the scenarios here instead. Inside: runs them.
+/// re-runs exactly this test inside `unshare [-r] -n` with loopback up, forwarding its `e2e:`
+/// lines; where no namespace is allowed, runs the scenarios here instead. Inside: runs them.
 ///
 /// # Errors
 /// A description of every failed case, or of the failed setup.
@@ -44,7 +45,8 @@ pub fn run_test(test_name: &str, scenarios: &[Scenario]) -> Result<(), String> {
             ));
         }
         crate::say(&format!(
-            "e2e: isolation: loopback-only network namespace (interfaces: {})",
+            "e2e: isolation: loopback-only network namespace ({}; interfaces: {})",
+            std::env::var(INNER_ENV).unwrap_or_default(),
             interfaces.join(", ")
         ));
         return suite::run_all(scenarios, Isolation::Namespace);
@@ -59,11 +61,11 @@ pub fn run_test(test_name: &str, scenarios: &[Scenario]) -> Result<(), String> {
              (it needs node and npm with access to the npm registry; set {SKIP_ENV}=1 to skip it)"
         ));
     }
-    match namespace_refused() {
-        None => run_inside_namespace(test_name),
-        Some(why) => {
+    match namespace_flags() {
+        Ok(flags) => run_inside_namespace(test_name, flags),
+        Err(why) => {
             crate::say(&format!(
-                "e2e: isolation: `unshare -n` unavailable ({why}); soketi pinned to 127.0.0.1 by its config only"
+                "e2e: isolation: no network namespace ({why}); soketi pinned to 127.0.0.1 by its config only"
             ));
             suite::run_all(scenarios, Isolation::PinnedConfig)
         }
@@ -81,34 +83,43 @@ fn interfaces() -> Vec<String> {
         .collect()
 }
 
-/// Why a loopback-only namespace cannot be entered here, or `None` when it can.
-fn namespace_refused() -> Option<String> {
-    let probe = run_bounded(
-        Command::new("unshare").args(["-n", "bash", "-c", "ip link set lo up"]),
-        Duration::from_secs(10),
-        |_| {},
-    );
-    match probe {
-        Ok(done) if done.status.success() => None,
-        Ok(done) => Some(format!("{}: {}", done.status, done.stderr.trim())),
-        Err(e) => Some(e),
+/// The `unshare` flags that give this user a network namespace with loopback up: `-n` as
+/// root, `-r -n` (in a user namespace) where unprivileged user namespaces are allowed; or why
+/// neither works here.
+fn namespace_flags() -> Result<&'static [&'static str], String> {
+    let mut refusals = Vec::new();
+    for flags in [&["-n"][..], &["-r", "-n"][..]] {
+        let probe = run_bounded(
+            Command::new("unshare")
+                .args(flags)
+                .args(["bash", "-c", "ip link set lo up"]),
+            Duration::from_secs(10),
+            |_| {},
+        );
+        match probe {
+            Ok(done) if done.status.success() => return Ok(flags),
+            Ok(done) => refusals.push(format!(
+                "unshare {}: {}: {}",
+                flags.join(" "),
+                done.status,
+                done.stderr.trim()
+            )),
+            Err(e) => refusals.push(format!("unshare {}: {e}", flags.join(" "))),
+        }
     }
+    Err(refusals.join("; "))
 }
 
-fn run_inside_namespace(test_name: &str) -> Result<(), String> {
+fn run_inside_namespace(test_name: &str, flags: &[&str]) -> Result<(), String> {
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot find the test binary to re-run it: {e}"))?;
     let finished = run_bounded(
         Command::new("unshare")
-            .args([
-                "-n",
-                "bash",
-                "-c",
-                "ip link set lo up && exec \"$0\" \"$@\"",
-            ])
+            .args(flags)
+            .args(["bash", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
             .arg(exe)
             .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-            .env(INNER_ENV, "1")
+            .env(INNER_ENV, format!("unshare {}", flags.join(" ")))
             .env("NO_PROXY", "127.0.0.1,localhost")
             .env("no_proxy", "127.0.0.1,localhost"),
         INNER_LIMIT,
