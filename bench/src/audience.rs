@@ -13,17 +13,40 @@ use futures_util::StreamExt;
 use crate::scenarios::{BEAMS_INSTANCE, BEAMS_KEY, beams_request};
 use crate::{cpu_time, status_kib};
 
+/// The head of the table [`run`] prints one row of.
+pub(crate) const HEADER: &str = "| users | ids held as | requests | concurrency | wall s | req/s | \
+    × bare | CPU µs/req | × bare | RSS with the list MB | peak RSS MB |\n\
+    | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+
 /// Settings of one large-audience run.
 pub(crate) struct Audience {
     pub(crate) users: usize,
     pub(crate) concurrency: usize,
+    /// Hold the ids as `&str` slices of one buffer instead of one `String` each.
+    pub(crate) compact: bool,
 }
 
-/// Runs the scenario against the server at `url` and prints one Markdown table.
+/// Runs the scenario against the server at `url` and prints one row of the [`HEADER`] table.
 pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
-    let &Audience { users, concurrency } = settings;
-    // The caller's list, as an application would hold it: one `String` per user id.
-    let ids: Vec<String> = (0..users).map(|i| format!("user-{i:07}")).collect();
+    let id = |i: usize| format!("user-{i:07}");
+    if settings.compact {
+        // 12 bytes of text and a 16-byte slice per id.
+        let buffer: String = (0..settings.users).map(id).collect();
+        let ids: Vec<&str> = (0..settings.users)
+            .filter_map(|i| buffer.get(i * 12..(i + 1) * 12))
+            .collect();
+        publish(url, settings, &ids).await
+    } else {
+        // As an application would usually hold it: one `String` per user id.
+        let ids: Vec<String> = (0..settings.users).map(id).collect();
+        publish(url, settings, &ids).await
+    }
+}
+
+async fn publish<S: AsRef<str>>(url: &str, settings: &Audience, ids: &[S]) -> Result<(), String> {
+    let &Audience {
+        users, concurrency, ..
+    } = settings;
     let rss_list = status_kib("VmRSS");
 
     let client = beams::Client::builder(BEAMS_INSTANCE, BEAMS_KEY)
@@ -35,7 +58,7 @@ pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
     let cpu_start = cpu_time();
     let start = Instant::now();
     let chunks = client
-        .publish_to_users_chunked(&ids, &request)
+        .publish_to_users_chunked(ids, &request)
         .await
         .map_err(|e| e.to_string())?;
     let wall = start.elapsed();
@@ -54,7 +77,6 @@ pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
     let first = chunks.first().map_or(0..0, |c| c.range.clone());
     let body = bytes_of_chunk(&ids[first]).map_err(|e| e.to_string())?;
     let requests = chunks.len();
-    drop(ids);
     let (bare_wall, bare_cpu) = bare(url, body, requests, concurrency).await?;
 
     let rps = requests as f64 / wall.as_secs_f64();
@@ -62,13 +84,13 @@ pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
     let cpu_us = cpu.as_secs_f64() * 1e6 / requests as f64;
     let bare_cpu_us = bare_cpu.as_secs_f64() * 1e6 / requests as f64;
     println!(
-        "| users | requests | concurrency | wall s | req/s | × bare | CPU µs/req | × bare | \
-         RSS with the list MB | peak RSS MB |"
-    );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    println!(
-        "| {users} | {requests} | {concurrency} | {:.2} | {rps:.0} | {:.3} | {cpu_us:.0} | {:.3} | \
+        "| {users} | {} | {requests} | {concurrency} | {:.2} | {rps:.0} | {:.3} | {cpu_us:.0} | {:.3} | \
          {:.1} | {:.1} |",
+        if settings.compact {
+            "`&str` in one buffer"
+        } else {
+            "`String` each"
+        },
         wall.as_secs_f64(),
         rps / bare_rps,
         cpu_us / bare_cpu_us,
@@ -79,7 +101,8 @@ pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
 }
 
 /// The body Beams sends for one chunk, rebuilt with `serde_json` (same size).
-fn bytes_of_chunk(users: &[String]) -> serde_json::Result<Vec<u8>> {
+fn bytes_of_chunk<S: AsRef<str>>(users: &[S]) -> serde_json::Result<Vec<u8>> {
+    let users: Vec<&str> = users.iter().map(AsRef::as_ref).collect();
     serde_json::to_vec(&serde_json::json!({
         "web": {"notification": {
             "title": "my-event",

@@ -64,7 +64,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: push-bench serve\n       \
     push-bench run [--requests N] [--concurrency C]... [--rounds R]\n                   \
     [--only NAME] [--diagnose true] [--url URL] [--users N] [--chunk-concurrency C]\n       \
-    push-bench audience --url URL [--users N] [--chunk-concurrency C]";
+    push-bench audience --url URL [--users N] [--chunk-concurrency C]\n                   \
+    [--ids strings|compact] [--header false]";
 
 /// The server: answers what each client expects, as fast as it can.
 fn answer(req: &SandboxRequest) -> SandboxResponse {
@@ -243,18 +244,20 @@ async fn run(args: &[String]) -> Result<(), String> {
         return Err("some requests failed; the figures above are not comparable".into());
     }
     if users > 0 {
-        println!();
-        // A child process of its own, so that its peak RSS is the scenario's alone.
-        let status =
-            tokio::process::Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
-                .args(["audience", "--url", &url])
+        println!("\n{}", audience::HEADER);
+        for ids in ["strings", "compact"] {
+            // A child process of its own, so that its peak RSS is the scenario's alone.
+            let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+            let status = tokio::process::Command::new(exe)
+                .args(["audience", "--header", "false", "--url", &url, "--ids", ids])
                 .args(["--users", &users.to_string()])
                 .args(["--chunk-concurrency", &chunk_concurrency.to_string()])
                 .status()
                 .await
                 .map_err(|e| format!("starting the audience run: {e}"))?;
-        if !status.success() {
-            return Err(format!("the audience run failed ({status})"));
+            if !status.success() {
+                return Err(format!("the audience run failed ({status})"));
+            }
         }
     }
     drop(server);
@@ -290,12 +293,16 @@ async fn audience_child(args: &[String]) -> Result<(), String> {
     let mut settings = audience::Audience {
         users: 1_000_000,
         concurrency: DEFAULT_CHUNK_CONCURRENCY,
+        compact: false,
     };
+    let mut header = true;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let value = iter.next().ok_or(format!("{arg} needs a value"))?;
         match arg.as_str() {
             "--url" => url = Some(value.clone()),
+            "--ids" => settings.compact = value == "compact",
+            "--header" => header = value != "false",
             "--users" => settings.users = value.parse().map_err(|_| "bad --users")?,
             "--chunk-concurrency" => {
                 settings.concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
@@ -304,6 +311,9 @@ async fn audience_child(args: &[String]) -> Result<(), String> {
         }
     }
     let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
+    if header {
+        println!("{}", audience::HEADER);
+    }
     audience::run(&url, &settings).await
 }
 
