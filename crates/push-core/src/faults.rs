@@ -110,6 +110,15 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// The request target as sent: the path, and `?query` when there is one.
+    pub fn target(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
     /// The first header called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -22,7 +22,7 @@ async fn checking_server() -> Server {
         let body: Value = serde_json::from_slice(&seen.body).unwrap_or(Value::Null);
         let good = seen.method == "POST"
             && seen.path == path
-            && seen.authorization.as_deref() == Some(auth.as_str())
+            && seen.header("authorization") == Some(auth.as_str())
             && body["web"]["notification"]["title"] == "Hello"
             && body["interests"].as_array().is_some_and(|a| a.len() == 1);
         if good {

@@ -6,246 +6,72 @@
 //! when no connection was made and on 429/503; the `DELETE` of `delete_user` also on timeouts,
 //! broken connections and 500/502/504.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use beams::{Client, Error, RetryPolicy};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
 
 use crate::wire::sample;
 use crate::{INSTANCE, KEY};
 
-/// What the server does with one request.
-#[derive(Clone, Debug)]
-pub(crate) enum Act {
-    /// Answers with this status, extra headers and body; the connection stays open.
-    Answer {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
-    /// Sends the head and half of the body, then resets the connection (RST).
-    Reset,
-    /// Answers `status` with `Retry-After` as the HTTP date `secs` seconds after sending.
-    RetryAtDate { status: u16, secs: u64 },
-    /// Reads the request and never answers; the connection stays open.
-    Silent,
-    /// Sends a 200 with `body`, one byte every `gap`.
-    Slow { body: Vec<u8>, gap: Duration },
-    /// Announces a `Content-Length` longer than the body it sends, then closes (FIN).
-    Truncated,
-}
+/// The shared misbehaving server ([`push_core::faults`]), with this suite's conveniences.
+pub(crate) use push_core::faults::{Act, Seen};
 
-pub(crate) fn answer(status: u16, body: &str) -> Act {
-    answer_with(status, &[], body)
-}
-
-pub(crate) fn answer_with(status: u16, headers: &[(&str, &str)], body: &str) -> Act {
-    Act::Answer {
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: body.as_bytes().to_vec(),
-    }
-}
-
-/// One request as the server read it.
-#[derive(Clone, Debug)]
-pub(crate) struct Seen {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    pub(crate) authorization: Option<String>,
-    pub(crate) body: Vec<u8>,
-}
-
-type Responder = dyn Fn(usize, &Seen) -> Act + Send + Sync;
-
-struct State {
-    respond: Box<Responder>,
-    requests: AtomicUsize,
-    connections: AtomicUsize,
-    seen: Mutex<Vec<Seen>>,
-}
-
-/// The misbehaving server. Dropping it stops the server and closes every connection.
-pub(crate) struct Server {
-    addr: SocketAddr,
-    state: Arc<State>,
-    task: JoinHandle<()>,
-}
+pub(crate) struct Server(push_core::faults::FaultServer);
 
 impl Server {
     /// Answers request `n` (counted from 0) with `script[n]`; the last entry repeats.
     pub(crate) async fn script(script: Vec<Act>) -> Self {
-        assert!(!script.is_empty());
-        Self::start(move |n, _| script[n.min(script.len() - 1)].clone()).await
+        Self(
+            push_core::faults::FaultServer::script(script)
+                .await
+                .unwrap(),
+        )
     }
 
     /// Answers each request with whatever `respond(n, request)` says.
     pub(crate) async fn start(
         respond: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(State {
-            respond: Box::new(respond),
-            requests: AtomicUsize::new(0),
-            connections: AtomicUsize::new(0),
-            seen: Mutex::new(Vec::new()),
-        });
-        let st = Arc::clone(&state);
-        let task = tokio::spawn(async move {
-            // Owned by this task: aborting it drops the set, which aborts every connection.
-            let mut conns = JoinSet::new();
-            while let Ok((stream, _)) = listener.accept().await {
-                st.connections.fetch_add(1, Ordering::SeqCst);
-                conns.spawn(serve(stream, Arc::clone(&st)));
-                while conns.try_join_next().is_some() {}
-            }
-        });
-        Self { addr, state, task }
+        Self(
+            push_core::faults::FaultServer::start(respond)
+                .await
+                .unwrap(),
+        )
     }
 
     pub(crate) fn uri(&self) -> String {
-        format!("http://{}", self.addr)
+        self.0.url()
     }
 
     pub(crate) fn requests(&self) -> usize {
-        self.state.requests.load(Ordering::SeqCst)
+        self.0.requests()
     }
 
     pub(crate) fn connections(&self) -> usize {
-        self.state.connections.load(Ordering::SeqCst)
+        self.0.connections()
     }
 
     pub(crate) fn seen(&self) -> Vec<Seen> {
-        self.state.seen.lock().unwrap().clone()
+        self.0.seen()
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+pub(crate) fn answer(status: u16, body: &str) -> Act {
+    Act::answer(status, body)
 }
 
-/// An address where nothing listens: bound, then released.
+pub(crate) fn answer_with(status: u16, headers: &[(&str, &str)], body: &str) -> Act {
+    Act::answer_with(status, headers, body)
+}
+
+/// An address where nothing listens.
 pub(crate) fn refused_uri() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}")
+    push_core::faults::refused_url().unwrap()
 }
 
-fn head(status: u16, headers: &[(String, String)], len: usize) -> Vec<u8> {
-    let mut h = format!("HTTP/1.1 {status} Fault\r\ncontent-length: {len}\r\n");
-    for (k, v) in headers {
-        h.push_str(&format!("{k}: {v}\r\n"));
-    }
-    h.push_str("\r\n");
-    h.into_bytes()
-}
-
-async fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).await.ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let path = parts.next()?.to_owned();
-    let (mut len, mut authorization) = (0usize, None);
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let (k, v) = l.split_once(':')?;
-        match k.trim().to_ascii_lowercase().as_str() {
-            "content-length" => len = v.trim().parse().ok()?,
-            "authorization" => authorization = Some(v.trim().to_owned()),
-            _ => {}
-        }
-    }
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(Seen {
-        method,
-        path,
-        authorization,
-        body,
-    })
-}
-
-async fn serve(stream: TcpStream, state: Arc<State>) {
-    let mut reader = BufReader::new(stream);
-    while let Some(seen) = read_request(&mut reader).await {
-        let n = state.requests.fetch_add(1, Ordering::SeqCst);
-        let act = (state.respond)(n, &seen);
-        state.seen.lock().unwrap().push(seen);
-        let stream = reader.get_mut();
-        match act {
-            Act::Answer {
-                status,
-                headers,
-                body,
-            } => {
-                let mut out = head(status, &headers, body.len());
-                out.extend_from_slice(&body);
-                if stream.write_all(&out).await.is_err() {
-                    return;
-                }
-            }
-            Act::RetryAtDate { status, secs } => {
-                let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(secs));
-                let out = head(status, &[("Retry-After".to_owned(), date)], 0);
-                if stream.write_all(&out).await.is_err() {
-                    return;
-                }
-            }
-            Act::Reset => {
-                let body = br#"{"publishId":"pubid-reset"}"#;
-                let mut out = head(200, &[], body.len());
-                out.extend_from_slice(&body[..body.len() / 2]);
-                let _ = stream.write_all(&out).await;
-                // Let the client read the head before the reset reaches it.
-                tokio::time::sleep(Duration::from_millis(30)).await;
-                let _ = stream.set_zero_linger();
-                return;
-            }
-            Act::Silent => std::future::pending::<()>().await,
-            Act::Slow { body, gap } => {
-                if stream.write_all(&head(200, &[], body.len())).await.is_err() {
-                    return;
-                }
-                for byte in body {
-                    tokio::time::sleep(gap).await;
-                    if stream.write_all(&[byte]).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            Act::Truncated => {
-                let body = br#"{"publishId":"#;
-                let mut out = head(200, &[], 100);
-                out.extend_from_slice(body);
-                let _ = stream.write_all(&out).await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-        }
-    }
-}
+/// What a reset cuts in half, and what a truncated answer sends of its body.
+const RESET_BODY: &[u8] = br#"{"publishId":"pubid-reset"}"#;
+const TRUNCATED_BODY: &[u8] = br#"{"publishId":"#;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -369,6 +195,7 @@ fn cases() -> Vec<Case> {
     let ok_publish = || answer(200, r#"{"publishId":"pubid-ok"}"#);
     let ok_delete = || answer(200, "");
     let slow = |gap| Act::Slow {
+        status: 200,
         body: br#"{"publishId":"pubid-slow"}"#.to_vec(),
         gap,
     };
@@ -386,7 +213,12 @@ fn cases() -> Vec<Case> {
         case(
             "reset mid-response",
             Publish,
-            vec![Act::Reset, ok_publish()],
+            vec![
+                Act::Reset {
+                    body: RESET_BODY.to_vec(),
+                },
+                ok_publish(),
+            ],
             "transport",
             1,
         ),
@@ -495,7 +327,12 @@ fn cases() -> Vec<Case> {
         case(
             "truncated body",
             Publish,
-            vec![Act::Truncated, ok_publish()],
+            vec![
+                Act::Truncated {
+                    body: TRUNCATED_BODY.to_vec(),
+                },
+                ok_publish(),
+            ],
             "transport",
             1,
         ),
@@ -528,14 +365,21 @@ fn cases() -> Vec<Case> {
         case(
             "reset mid-response",
             Delete,
-            vec![Act::Reset],
+            vec![Act::Reset {
+                body: RESET_BODY.to_vec(),
+            }],
             "transport",
             3,
         ),
         case(
             "reset mid-response, then 200",
             Delete,
-            vec![Act::Reset, ok_delete()],
+            vec![
+                Act::Reset {
+                    body: RESET_BODY.to_vec(),
+                },
+                ok_delete(),
+            ],
             "ok",
             2,
         ),
@@ -611,7 +455,9 @@ fn cases() -> Vec<Case> {
         case(
             "truncated body",
             Delete,
-            vec![Act::Truncated],
+            vec![Act::Truncated {
+                body: TRUNCATED_BODY.to_vec(),
+            }],
             "transport",
             3,
         ),
@@ -731,7 +577,7 @@ async fn retried_publish_sends_the_same_body_and_auth() {
             format!("/publish_api/v1/instances/{INSTANCE}/publishes/interests")
         );
         assert_eq!(
-            s.authorization.as_deref(),
+            s.header("authorization"),
             Some(format!("Bearer {KEY}").as_str())
         );
     }

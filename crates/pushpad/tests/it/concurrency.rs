@@ -20,7 +20,7 @@ async fn checking_server() -> Server {
         let body: Value = serde_json::from_slice(&seen.body).unwrap_or(Value::Null);
         let good = seen.method == "POST"
             && seen.path == "/api/v1/projects/123/notifications"
-            && seen.authorization.as_deref() == Some(auth.as_str())
+            && seen.header("authorization") == Some(auth.as_str())
             && body["title"] == "Hi"
             && body["body"]
                 .as_str()
