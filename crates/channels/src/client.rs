@@ -406,7 +406,7 @@ impl Client {
         channel: &str,
         attributes: &[Attribute],
     ) -> Result<ChannelInfo> {
-        validate::channel_name(channel)?;
+        queryable_channel(channel)?;
         if attributes.contains(&Attribute::UserCount) && !channel.starts_with(PRESENCE_PREFIX) {
             return Err(Error::invalid_input(
                 "info",
@@ -428,7 +428,7 @@ impl Client {
     /// [`Error::InvalidInput`] for a channel that is not a valid presence channel name;
     /// [`Error::Api`] and transport errors.
     pub async fn users_info(&self, channel: &str) -> Result<UsersInfo> {
-        validate::channel_name(channel)?;
+        queryable_channel(channel)?;
         if !channel.starts_with(PRESENCE_PREFIX) {
             return Err(Error::invalid_input(
                 "channel",
@@ -717,6 +717,20 @@ impl Client {
         let response = self.inner.transport.send(request).await?;
         decode(&response)
     }
+}
+
+/// A channel that can be named in a query path: a valid name, and not a per-user
+/// `#server-to-user-*` channel (a `#` would end the URL path; such channels are reached through
+/// `send_to_user`, and their state is not part of the documented API).
+fn queryable_channel(channel: &str) -> Result<()> {
+    validate::channel_name(channel)?;
+    if channel.starts_with(SERVER_TO_USER_PREFIX) {
+        return Err(Error::invalid_input(
+            "channel",
+            "#server-to-user- channels cannot be queried; use send_to_user to reach them",
+        ));
+    }
+    Ok(())
 }
 
 /// Decodes a 2xx answer; an empty body counts as `{}`.

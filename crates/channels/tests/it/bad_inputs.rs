@@ -200,6 +200,19 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
             client.channel_info("a:b", &[]).await.map(|_| ()),
         ),
         (
+            "channel",
+            "channel_info of a per-user channel",
+            client
+                .channel_info("#server-to-user-bob", &[])
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "channel",
+            "users_info of a per-user channel",
+            client.users_info("#server-to-user-bob").await.map(|_| ()),
+        ),
+        (
             "socket_id",
             "authorize with a bad socket id",
             client
