@@ -733,11 +733,33 @@ fn queryable_channel(channel: &str) -> Result<()> {
     Ok(())
 }
 
+/// Some Pusher-protocol servers (soketi) answer a refused request with a 2xx status and a body
+/// `{"error": "...", "code": 401}`; report it as the error it is rather than a success.
+fn error_in_success(body: &[u8]) -> Option<Error> {
+    #[derive(serde::Deserialize)]
+    struct Refusal {
+        error: String,
+        code: u16,
+    }
+    if !body.windows(7).any(|w| w == b"\"error\"") {
+        return None;
+    }
+    let refusal: Refusal = serde_json::from_slice(body).ok()?;
+    (400..600).contains(&refusal.code).then(|| {
+        ApiError::new(refusal.code, body)
+            .with_message(refusal.error)
+            .into()
+    })
+}
+
 /// Decodes a 2xx answer; an empty body counts as `{}`.
 fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
     let body = response.body();
     if body.iter().all(u8::is_ascii_whitespace) {
         return serde_json::from_slice(b"{}").map_err(|e| Error::decode(e.to_string()));
+    }
+    if let Some(err) = error_in_success(body) {
+        return Err(err);
     }
     serde_json::from_slice(body).map_err(|e| {
         Error::decode(format!(

@@ -99,3 +99,30 @@ async fn channel_info_decodes_every_attribute() {
     let cache = info.cache.unwrap();
     assert_eq!((cache.data.as_deref(), cache.ttl), (Some("x"), Some(30)));
 }
+
+#[tokio::test]
+async fn an_error_disguised_as_success_is_an_error() {
+    // soketi answers a bad signature with 200 and this body.
+    let (_server, client) = answer(
+        200,
+        r#"{"error":"The secret authentication failed","code":401}"#,
+    )
+    .await;
+    let err = client.trigger("c", "e", "d").await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(
+        err.api().unwrap().message.as_deref(),
+        Some("The secret authentication failed")
+    );
+    // A channel that happens to be called "error" is not mistaken for one.
+    let (_server, client) = answer(200, r#"{"channels":{"error":{"user_count":1}}}"#).await;
+    assert_eq!(
+        client
+            .channels_info(None, &[])
+            .await
+            .unwrap()
+            .channels
+            .len(),
+        1
+    );
+}
