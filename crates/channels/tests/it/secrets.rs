@@ -1,39 +1,15 @@
 //! Secret hygiene: the public API run with `tracing` captured at TRACE, every value and error
 //! printed; no secret, master key, shared secret or signature may appear in that text.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use channels::{BatchEvent, Client, MasterKey, PresenceMember, UserData};
-use tracing_subscriber::util::SubscriberInitExt;
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn nothing_secret_is_printed_or_logged() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _guard = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish()
-        .set_default();
+    let capture = push_test_support::capture_this_thread();
     // One thread: every event of the client and its HTTP stack is on this thread.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -137,7 +113,7 @@ fn nothing_secret_is_printed_or_logged() {
             }
         }
     });
-    let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logged = capture.text();
     assert!(
         logged.contains("push_request"),
         "tracing was not captured: {logged}"

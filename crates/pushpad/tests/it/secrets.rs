@@ -7,18 +7,14 @@
 //! Not captured: records reqwest sends through the `log` crate (connection set-up; they carry
 //! no headers).
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::ThreadId;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use push_test_support::capture_this_thread;
 use pushpad::{
     Action, Client, NewNotification, NewProject, NewSender, NewSubscription, ProjectUpdate,
     RetryPolicy, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate, parse_error,
 };
-use tracing_subscriber::filter::dynamic_filter_fn;
-use tracing_subscriber::prelude::*;
 
 use crate::common::TOKEN;
 use crate::faults::{Act, Seen, Server, answer, answer_with};
@@ -26,62 +22,6 @@ use crate::faults::{Act, Seen, Server, answer, answer_with};
 const PROXY_PASSWORD: &str = "proxy-pass-4f9c2e";
 const VAPID_PRIVATE: &str =
     "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPzQ7r9Qm3vXh2kL\n-----END EC PRIVATE KEY-----\n";
-
-/// Text captured from `tracing` on one thread.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-/// The thread whose events are captured, and where they go.
-static TARGET: Mutex<Option<(ThreadId, Capture)>> = Mutex::new(None);
-
-fn on_target_thread() -> bool {
-    TARGET
-        .lock()
-        .unwrap()
-        .as_ref()
-        .is_some_and(|(thread, _)| *thread == std::thread::current().id())
-}
-
-/// Writes into the target thread's capture.
-struct TargetWriter;
-
-impl Write for TargetWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Some((_, capture)) = &*TARGET.lock().unwrap() {
-            capture.0.lock().unwrap().extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Captures every `tracing` span and event (TRACE and up) of the calling thread.
-///
-/// The subscriber is the process-wide default, filtered per span and event by thread, with a
-/// dynamic filter so no callsite's interest is cached. (A thread-local default is not
-/// reliable here: other tests hitting the same callsites first, on threads without a
-/// subscriber, can leave them cached as disabled.)
-fn capture_this_thread() -> Capture {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    let capture = Capture::default();
-    *TARGET.lock().unwrap() = Some((std::thread::current().id(), capture.clone()));
-    INSTALLED.get_or_init(|| {
-        let layer = tracing_subscriber::fmt::layer()
-            .with_ansi(false)
-            .with_writer(|| TargetWriter)
-            .with_filter(dynamic_filter_fn(|_, _| on_target_thread()));
-        tracing_subscriber::registry().with(layer).init();
-    });
-    capture
-}
 
 fn sender_json(id: &str) -> String {
     serde_json::json!({

@@ -1,0 +1,72 @@
+//! Test helpers shared by the push-rs crates' integration suites. Not published: the provider
+//! crates use it as a path-only dev-dependency, which `cargo publish` leaves out.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::thread::ThreadId;
+
+use tracing_subscriber::filter::dynamic_filter_fn;
+use tracing_subscriber::prelude::*;
+
+/// Text captured from `tracing` on one thread.
+#[derive(Clone, Debug, Default)]
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    /// Everything captured so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
+    }
+}
+
+/// The thread whose events are captured, and where they go.
+static TARGET: Mutex<Option<(ThreadId, Capture)>> = Mutex::new(None);
+
+fn on_target_thread() -> bool {
+    TARGET
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .is_some_and(|(thread, _)| *thread == std::thread::current().id())
+}
+
+/// Writes into the target thread's capture.
+struct TargetWriter;
+
+impl Write for TargetWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some((_, capture)) = &*TARGET.lock().unwrap_or_else(PoisonError::into_inner) {
+            capture
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every `tracing` span and event (TRACE and up) of the calling thread, until another
+/// thread calls this. Run the code under test on this thread (a current-thread runtime).
+///
+/// The subscriber is the process-wide default, filtered per span and event by thread, with a
+/// dynamic filter so no callsite's interest is cached. (A thread-local default is not
+/// reliable: other tests hitting the same callsites first, on threads without a subscriber,
+/// can leave them cached as disabled.)
+pub fn capture_this_thread() -> Capture {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    let capture = Capture::default();
+    *TARGET.lock().unwrap_or_else(PoisonError::into_inner) =
+        Some((std::thread::current().id(), capture.clone()));
+    INSTALLED.get_or_init(|| {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(|| TargetWriter)
+            .with_filter(dynamic_filter_fn(|_, _| on_target_thread()));
+        tracing_subscriber::registry().with(layer).init();
+    });
+    capture
+}
