@@ -28,6 +28,9 @@ pub(crate) struct Audience {
 
 /// Runs the scenario against the server at `url` and prints one row of the [`HEADER`] table.
 pub(crate) async fn run(url: &str, settings: &Audience) -> Result<(), String> {
+    if settings.users >= 10_000_000 {
+        return Err("--users must be below 10 000 000 (ids are 12 bytes long)".to_owned());
+    }
     let id = |i: usize| format!("user-{i:07}");
     if settings.compact {
         // 12 bytes of text and a 16-byte slice per id.
