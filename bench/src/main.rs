@@ -144,10 +144,13 @@ impl Measurement {
 }
 
 async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Measurement {
-    // Warm the pool and the caches first.
-    for i in 0..(concurrency as u64).max(16) {
-        let _ = (scenario.call)(i).await;
-    }
+    // Warm the caches, and open the pool's connections: as many at once as will be in flight,
+    // so that no connection is set up inside the measurement.
+    futures_util::stream::iter(0..(concurrency as u64 * 4).max(16))
+        .map(|i| (scenario.call)(i))
+        .buffer_unordered(concurrency)
+        .for_each(|_| async {})
+        .await;
     let cpu_start = cpu_time();
     let start = Instant::now();
     let errors = futures_util::stream::iter(0..requests)
