@@ -368,7 +368,7 @@ impl Client {
     /// [`Error::InvalidInput`] on a bad id, and on `.` and `..`, which URLs resolve as dot
     /// segments (the request would go to another path); [`Error::Api`] from Beams.
     pub async fn delete_user(&self, user_id: &str) -> Result<()> {
-        validate::user_id("user_id".into(), user_id)?;
+        validate::user_id("user_id", user_id)?;
         if user_id == "." || user_id == ".." {
             return Err(Error::invalid_input(
                 "user_id",
@@ -390,7 +390,7 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidInput`] on a bad id.
     pub fn generate_token(&self, user_id: &str) -> Result<Token> {
-        validate::user_id("user_id".into(), user_id)?;
+        validate::user_id("user_id", user_id)?;
         let now = self
             .inner
             .clock

@@ -6,6 +6,7 @@
 //! non-ASCII id is not refused earlier than the service would.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 
 use push_core::{Error, Result};
 
@@ -20,43 +21,69 @@ fn interest_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_-=@,.;".contains(c)
 }
 
-pub(crate) fn interest(field: String, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::invalid_input(field, "must not be empty"));
+/// Why `value` is not an acceptable interest, if it is not.
+fn interest_problem(value: &str) -> Option<String> {
+    if let Some(problem) = id_problem(value) {
+        return Some(problem);
     }
-    if value.chars().count() > MAX_ID_LEN {
-        return Err(Error::invalid_input(
-            field,
-            format!("longer than {MAX_ID_LEN} characters"),
-        ));
-    }
-    if let Some(c) = value.chars().find(|c| !interest_char(*c)) {
-        return Err(Error::invalid_input(
-            field,
-            format!("character {c:?} not allowed (allowed: A-Z a-z 0-9 _ - = @ , . ;)"),
-        ));
-    }
-    Ok(())
+    value
+        .chars()
+        .find(|c| !interest_char(*c))
+        .map(|c| format!("character {c:?} not allowed (allowed: A-Z a-z 0-9 _ - = @ , . ;)"))
 }
 
-pub(crate) fn user_id(field: String, value: &str) -> Result<()> {
+/// Why `value` is not an acceptable user id (or interest length), if it is not.
+fn id_problem(value: &str) -> Option<String> {
     if value.is_empty() {
-        return Err(Error::invalid_input(field, "must not be empty"));
+        return Some("must not be empty".to_owned());
     }
-    if value.chars().count() > MAX_ID_LEN {
-        return Err(Error::invalid_input(
-            field,
-            format!("longer than {MAX_ID_LEN} characters"),
-        ));
+    // A string of at most MAX_ID_LEN bytes has at most that many characters.
+    if value.len() > MAX_ID_LEN && value.chars().count() > MAX_ID_LEN {
+        return Some(format!("longer than {MAX_ID_LEN} characters"));
     }
-    Ok(())
+    None
 }
 
+pub(crate) fn user_id(field: &'static str, value: &str) -> Result<()> {
+    match id_problem(value) {
+        Some(problem) => Err(Error::invalid_input(field, problem)),
+        None => Ok(()),
+    }
+}
+
+/// Above this many items, duplicates are looked for through sorted 64-bit hashes (8 bytes an
+/// item) instead of a set of the items (about 34 bytes an item).
+const HASHED_DUPLICATE_CHECK: usize = 4096;
+
+/// The index of the first item that repeats an earlier one.
+fn first_duplicate<S: AsRef<str>>(items: &[S]) -> Option<usize> {
+    let exact = || {
+        let mut seen = HashSet::with_capacity(items.len());
+        items.iter().position(|item| !seen.insert(item.as_ref()))
+    };
+    if items.len() <= HASHED_DUPLICATE_CHECK {
+        return exact();
+    }
+    let state = RandomState::new();
+    let mut hashes: Vec<u64> = items
+        .iter()
+        .map(|item| state.hash_one(item.as_ref()))
+        .collect();
+    hashes.sort_unstable();
+    if hashes.windows(2).all(|pair| pair[0] != pair[1]) {
+        return None;
+    }
+    // Equal hashes: a real duplicate, or (rarely) a collision. Settle it exactly.
+    drop(hashes);
+    exact()
+}
+
+/// Checks every item, building a field name (`users[12]`) only for a refused one.
 fn list<S: AsRef<str>>(
     name: &'static str,
     items: &[S],
     max: Option<usize>,
-    one: fn(String, &str) -> Result<()>,
+    problem: fn(&str) -> Option<String>,
 ) -> Result<()> {
     if items.is_empty() {
         return Err(Error::invalid_input(name, "at least one is required"));
@@ -69,24 +96,52 @@ fn list<S: AsRef<str>>(
             format!("{} given, at most {max} per request", items.len()),
         ));
     }
-    let mut seen = HashSet::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let item = item.as_ref();
-        one(format!("{name}[{i}]"), item)?;
-        if !seen.insert(item) {
-            return Err(Error::invalid_input(
-                format!("{name}[{i}]"),
-                format!("duplicate {item:?}"),
-            ));
+        if let Some(problem) = problem(item.as_ref()) {
+            return Err(Error::invalid_input(format!("{name}[{i}]"), problem));
         }
+    }
+    if let Some(i) = first_duplicate(items) {
+        return Err(Error::invalid_input(
+            format!("{name}[{i}]"),
+            format!("duplicate {:?}", items[i].as_ref()),
+        ));
     }
     Ok(())
 }
 
 pub(crate) fn interests<S: AsRef<str>>(items: &[S], max: Option<usize>) -> Result<()> {
-    list("interests", items, max, interest)
+    list("interests", items, max, interest_problem)
 }
 
 pub(crate) fn users<S: AsRef<str>>(items: &[S], max: Option<usize>) -> Result<()> {
-    list("users", items, max, user_id)
+    list("users", items, max, id_problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_found_in_small_and_large_lists() {
+        for n in [10, HASHED_DUPLICATE_CHECK + 10, 50_000] {
+            let mut ids: Vec<String> = (0..n).map(|i| format!("user-{i}")).collect();
+            assert_eq!(first_duplicate(&ids), None, "{n}");
+            ids.push("user-3".to_owned());
+            assert_eq!(first_duplicate(&ids), Some(n), "{n}");
+            let err = users(&ids, None).unwrap_err();
+            assert!(err.to_string().contains(&format!("users[{n}]")), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_first_bad_item_is_named() {
+        let err = interests(&["ok", "also-ok", "not ok"], None).unwrap_err();
+        assert!(err.to_string().contains("interests[2]"), "{err}");
+        let long = "é".repeat(165);
+        let err = users(&["a", long.as_str()], None).unwrap_err();
+        assert!(err.to_string().contains("users[1]"), "{err}");
+        // 164 two-byte characters are 328 bytes and still allowed.
+        assert!(users(&["é".repeat(164)], None).is_ok());
+    }
 }
