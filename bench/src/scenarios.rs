@@ -23,12 +23,7 @@ pub(crate) const BEAMS_KEY: &str =
 
 /// Every throughput scenario, baseline first, in the order they run and print.
 pub(crate) fn all(url: &str) -> Result<Vec<Scenario>, String> {
-    Ok(vec![
-        bare(url)?,
-        // The Channels scenario (`channels::Client::trigger`) goes here.
-        beams(url)?,
-        pushpad(url)?,
-    ])
+    Ok(vec![bare(url)?, channels(url)?, beams(url)?, pushpad(url)?])
 }
 
 /// (a) The baseline: one shared `reqwest::Client`, a static body, no signing, no retries.
@@ -57,6 +52,40 @@ fn bare(url: &str) -> Result<Scenario, String> {
                 } else {
                     Err(status.to_string())
                 }
+            })
+        }),
+    })
+}
+
+/// (b) `channels::Client::trigger` of the baseline's event: validated, serialised, MD5 of the
+/// body, HMAC-signed query, and the `{}` answer decoded. Body: the baseline's bytes, reordered.
+fn channels(url: &str) -> Result<Scenario, String> {
+    let (scheme, host_port) = url
+        .split_once("://")
+        .ok_or("the server URL has no scheme")?;
+    let (host, port) = host_port
+        .rsplit_once(':')
+        .ok_or("the server URL has no port")?;
+    let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+        .scheme(scheme)
+        .host(host)
+        .port(port.parse().map_err(|_| "bad port")?)
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(Scenario {
+        name: "channels trigger",
+        call: Arc::new(move |_| {
+            let client = client.clone();
+            Box::pin(async move {
+                client
+                    .trigger(
+                        "my-channel",
+                        "my-event",
+                        r#"{"message":"hello world, this is a 100-byte-ish payload for the bench"}"#,
+                    )
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
             })
         }),
     })

@@ -607,17 +607,19 @@ impl Transport {
         let inner = &*self.inner;
         let url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path_and_query))
             .map_err(|err| Error::invalid_input("path", format!("not a valid URL path: {err}")))?;
-        let mut headers = inner.headers.clone();
+        // The request's own headers, checked once; the shared defaults are added per attempt
+        // (one copy of the default map an attempt, not two).
+        let mut extra = Vec::with_capacity(request.headers.len() + 1);
         for (name, value) in &request.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::invalid_input("header", format!("{name:?} is not valid")))?;
             let header_value = HeaderValue::from_str(value).map_err(|_| {
                 Error::invalid_input("header", format!("the value of {name} is not valid"))
             })?;
-            headers.insert(header_name, header_value);
+            extra.push((header_name, header_value));
         }
         if let Some(content_type) = request.content_type {
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            extra.push((header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
         }
         let idempotent = request.is_idempotent();
         let started = Instant::now();
@@ -636,7 +638,7 @@ impl Transport {
             }
             let attempt_started = Instant::now();
             let (outcome, result) = self
-                .attempt(&request, &url, &headers, attempt_timeout, started)
+                .attempt(&request, &url, &extra, attempt_timeout, started)
                 .await;
             let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
             match &result {
@@ -678,7 +680,7 @@ impl Transport {
         &self,
         request: &Request,
         url: &reqwest::Url,
-        headers: &HeaderMap,
+        extra: &[(HeaderName, HeaderValue)],
         timeout: Duration,
         started: Instant,
     ) -> (Outcome, Result<Response>) {
@@ -686,8 +688,11 @@ impl Transport {
         let mut builder = inner
             .client
             .request(request.method.to_reqwest(), url.clone())
-            .headers(headers.clone())
+            .headers(inner.headers.clone())
             .timeout(timeout);
+        for (name, value) in extra {
+            builder = builder.header(name.clone(), value.clone());
+        }
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
@@ -743,6 +748,10 @@ async fn read_body(mut response: reqwest::Response) -> Result<Bytes, BodyError> 
         .is_some_and(|len| len > MAX_RESPONSE_BODY as u64)
     {
         return Err(BodyError::TooLarge);
+    }
+    if response.content_length().is_some() {
+        // A declared length within the cap: hyper reads exactly that much, without a copy.
+        return response.bytes().await.map_err(BodyError::Transport);
     }
     let mut buf = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
