@@ -216,7 +216,20 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
         ],
         r#"{"body":"hello world, this is a 100-byte-ish payload for the bench","title":"my-event","target_url":"https://example.com/"}"#,
     )?;
-    Ok(vec![timeout, core, beams_twin, pushpad_twin])
+    // The Channels trigger's exact request: its signed query (computed once; the server does not
+    // check it) and its body, as `channels::Client::trigger` builds them.
+    let channels_body = r#"{"name":"my-event","data":"{\"message\":\"hello world, this is a 100-byte-ish payload for the bench\"}","channels":["my-channel"]}"#;
+    let signer = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let query = signer.signed_query("POST", "/apps/1/events", &[], channels_body.as_bytes());
+    let channels_twin = bare_twin(
+        "diag: bare, Channels bytes",
+        format!("{url}/apps/1/events?{query}"),
+        &[("x-pusher-library", channels::LIBRARY)],
+        channels_body,
+    )?;
+    Ok(vec![timeout, core, channels_twin, beams_twin, pushpad_twin])
 }
 
 /// A bare POST of the bytes an SDK sends (same URL, same headers, same body), without the
