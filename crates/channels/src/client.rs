@@ -17,7 +17,7 @@ use crate::config::ClientBuilder;
 use crate::encryption::{MasterKey, NonceSource};
 use crate::events::{
     Attribute, BatchBody, BatchBodyEvent, BatchEvent, BatchResponse, IntoChannels, TriggerBody,
-    TriggerOptions, TriggerResponse, check_options, event_data, info_param,
+    TriggerOptions, TriggerResponse, check_event_options, check_options, event_data, info_param,
 };
 use crate::queries::{ChannelInfo, ChannelsInfo, UsersInfo};
 use crate::signing::{auth_string, signed_query};
@@ -272,15 +272,7 @@ impl Client {
         for event in events {
             validate::channel_name(&event.channel)?;
             validate::event_name(&event.name)?;
-            if let Some(socket_id) = &event.socket_id {
-                validate::socket_id(socket_id)?;
-            }
-            if event.info.contains(&Attribute::Cache) {
-                return Err(Error::invalid_input(
-                    "info",
-                    "`cache` can be asked for only by channel_info",
-                ));
-            }
+            check_event_options(event.socket_id.as_deref(), &event.info)?;
             let encrypted = if validate::is_encrypted_channel(&event.channel) {
                 Some(self.encrypt(&event.channel, &event.data)?)
             } else {

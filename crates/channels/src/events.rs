@@ -284,10 +284,16 @@ pub struct BatchResponse {
 
 /// Checks a trigger's options.
 pub(crate) fn check_options(options: &TriggerOptions) -> Result<()> {
-    if let Some(socket_id) = &options.socket_id {
+    check_event_options(options.socket_id.as_deref(), &options.info)
+}
+
+/// Checks what one event may carry besides its data: the excluded connection and the
+/// attributes asked for (shared by triggers and batch entries).
+pub(crate) fn check_event_options(socket_id: Option<&str>, info: &[Attribute]) -> Result<()> {
+    if let Some(socket_id) = socket_id {
         validate::socket_id(socket_id)?;
     }
-    if options.info.contains(&Attribute::Cache) {
+    if info.contains(&Attribute::Cache) {
         return Err(Error::invalid_input(
             "info",
             "`cache` can be asked for only by channel_info",
