@@ -138,6 +138,16 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
                 .map(|_| ()),
         ),
         (
+            "info",
+            "cache asked of a batch event",
+            client
+                .trigger_batch(&[BatchEvent::new("c", "e", "d")
+                    .unwrap()
+                    .info([Attribute::Cache])])
+                .await
+                .map(|_| ()),
+        ),
+        (
             "data",
             "oversized data in a batch",
             client
