@@ -1,6 +1,8 @@
 //! Test helpers shared by the push-rs crates' integration suites. Not published: the provider
 //! crates use it as a path-only dev-dependency, which `cargo publish` leaves out.
 
+pub mod faults;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::ThreadId;

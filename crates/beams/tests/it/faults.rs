@@ -6,7 +6,9 @@
 //! when no connection was made and on 429/503; the `DELETE` of `delete_user` also on timeouts,
 //! broken connections and 500/502/504.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use push_test_support::faults::{FaultCase, run_table};
 
 use beams::{Client, Error, RetryPolicy};
 
@@ -64,11 +66,6 @@ pub(crate) fn answer_with(status: u16, headers: &[(&str, &str)], body: &str) -> 
     Act::answer_with(status, headers, body)
 }
 
-/// An address where nothing listens.
-pub(crate) fn refused_uri() -> String {
-    push_core::faults::refused_url().unwrap()
-}
-
 /// What a reset cuts in half, and what a truncated answer sends of its body.
 const RESET_BODY: &[u8] = br#"{"publishId":"pubid-reset"}"#;
 const TRUNCATED_BODY: &[u8] = br#"{"publishId":"#;
@@ -114,45 +111,7 @@ enum Call {
     Delete,
 }
 
-/// The outcome as one word (`ok`, `api 503`, `timeout`, ...).
-fn kind(result: &Result<String, Error>) -> String {
-    match result {
-        Ok(_) => "ok".to_owned(),
-        Err(Error::Api(api)) => format!("api {}", api.status),
-        Err(Error::Connect { .. }) => "connect".to_owned(),
-        Err(Error::Timeout { .. }) => "timeout".to_owned(),
-        Err(Error::Transport { .. }) => "transport".to_owned(),
-        Err(Error::Decode { .. }) => "decode".to_owned(),
-        Err(other) => format!("other: {other}"),
-    }
-}
-
-/// An extra assertion on a call's result.
-type Check = fn(&Result<String, Error>) -> bool;
-
-struct Case {
-    name: &'static str,
-    call: Call,
-    /// `None`: nothing listens (connection refused).
-    script: Option<Vec<Act>>,
-    policy: RetryPolicy,
-    want: &'static str,
-    requests: usize,
-    /// The call must take at least `min` and at most `max`.
-    min: Duration,
-    max: Duration,
-    /// An extra check on the result.
-    check: Option<Check>,
-}
-
-#[derive(Debug)]
-struct Row {
-    case: &'static str,
-    call: Call,
-    outcome: String,
-    requests: usize,
-    elapsed: Duration,
-}
+type Case = FaultCase<Call>;
 
 fn case(
     name: &'static str,
@@ -161,33 +120,7 @@ fn case(
     want: &'static str,
     requests: usize,
 ) -> Case {
-    Case {
-        name,
-        call,
-        script: Some(script),
-        policy: policy(),
-        want,
-        requests,
-        min: Duration::ZERO,
-        max: SLACK,
-        check: None,
-    }
-}
-
-impl Case {
-    fn between(mut self, min: Duration, max: Duration) -> Self {
-        self.min = min;
-        self.max = max;
-        self
-    }
-    fn policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-    fn check(mut self, check: Check) -> Self {
-        self.check = Some(check);
-        self
-    }
+    FaultCase::new(name, call, script, want, requests, policy(), SLACK)
 }
 
 fn cases() -> Vec<Case> {
@@ -479,79 +412,18 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Starts the case's server and builds its client (building a client loads the TLS roots,
-/// which takes a while: it is kept out of the timed part).
-async fn prepare(case: &Case) -> (Option<Server>, Client) {
-    let server = match &case.script {
-        Some(script) => Some(Server::script(script.clone()).await),
-        None => None,
-    };
-    let uri = server.as_ref().map_or_else(refused_uri, Server::uri);
-    let client = client(&uri, case.policy.clone());
-    (server, client)
-}
-
-async fn call(client: Client, call: Call) -> (Result<String, Error>, Duration) {
-    let started = Instant::now();
-    let result = match call {
+async fn call(client: Client, call: Call) -> Result<String, Error> {
+    match call {
         Call::Publish => client.publish_to_interests(&["donuts"], &sample()).await,
         Call::Delete => client.delete_user("user-1").await.map(|()| String::new()),
-    };
-    (result, started.elapsed())
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_fault_gives_a_typed_outcome_within_the_time_bound() {
     let cases = cases();
-    let mut servers = Vec::new();
-    let mut calls = Vec::new();
-    for case in &cases {
-        let (server, client) = prepare(case).await;
-        servers.push(server);
-        calls.push(tokio::spawn(call(client, case.call)));
-    }
-    let mut results = Vec::new();
-    for ((case, server), task) in cases.iter().zip(&servers).zip(calls) {
-        let (result, elapsed) = task.await.unwrap();
-        let row = Row {
-            case: case.name,
-            call: case.call,
-            outcome: kind(&result),
-            requests: server.as_ref().map_or(0, Server::requests),
-            elapsed,
-        };
-        results.push((row, result));
-    }
-    let table: String = results
-        .iter()
-        .map(|(r, res)| {
-            format!(
-                "{:<40} {:?}\t{:<10} requests={} {:?} {:?}\n",
-                r.case, r.call, r.outcome, r.requests, r.elapsed, res
-            )
-        })
-        .collect();
-    for (case, (row, result)) in cases.iter().zip(&results) {
-        let at = format!("case {:?} ({:?})\n{table}", case.name, case.call);
-        assert_eq!(row.outcome, case.want, "outcome, {at}");
-        assert_eq!(row.requests, case.requests, "requests seen, {at}");
-        assert!(
-            row.elapsed >= case.min && row.elapsed <= case.max,
-            "elapsed {:?} not in [{:?}, {:?}], {at}",
-            row.elapsed,
-            case.min,
-            case.max
-        );
-        if let Some(check) = case.check {
-            assert!(check(result), "extra check on {result:?}, {at}");
-        }
-        if let Err(e) = result {
-            // Transport-level failures and 429/5xx are advertised as retryable to the caller.
-            let retryable = !matches!(e, Error::Decode { .. });
-            assert_eq!(e.is_retryable(), retryable, "is_retryable, {at}");
-        }
-    }
-    assert_eq!(results.len(), 33, "{table}");
+    assert_eq!(cases.len(), 33);
+    run_table(cases, client, call).await;
 }
 
 /// The publish body reaches the server intact on the retry after a 503.

@@ -1,0 +1,187 @@
+//! A fault table: each case names a misbehaving server script, the call made against it, and
+//! what must come of it (outcome, requests the server saw, time taken). The providers' suites
+//! list their cases; [`run_table`] runs them all at once and reports every mismatch with the
+//! whole table.
+
+// A test harness: failing loudly is its job.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use push_core::faults::{Act, FaultServer, refused_url};
+use push_core::{Error, RetryPolicy};
+
+/// An extra assertion on a call's result.
+pub type Check = fn(&Result<String, Error>) -> bool;
+
+/// One row of a fault table.
+#[derive(Debug)]
+pub struct FaultCase<C> {
+    /// What the case is called in reports.
+    pub name: &'static str,
+    /// Which call is made.
+    pub call: C,
+    /// The server's script; `None`: nothing listens (connection refused).
+    pub script: Option<Vec<Act>>,
+    /// The client's retry policy.
+    pub policy: RetryPolicy,
+    /// The expected outcome word (see [`outcome`]).
+    pub want: &'static str,
+    /// Requests the server must have read.
+    pub requests: usize,
+    /// The call must take at least this long...
+    pub min: Duration,
+    /// ... and at most this long.
+    pub max: Duration,
+    /// An extra check on the result.
+    pub check: Option<Check>,
+}
+
+impl<C> FaultCase<C> {
+    /// A case with a script, the given policy, and no time floor up to `max`.
+    pub fn new(
+        name: &'static str,
+        call: C,
+        script: Vec<Act>,
+        want: &'static str,
+        requests: usize,
+        policy: RetryPolicy,
+        max: Duration,
+    ) -> Self {
+        Self {
+            name,
+            call,
+            script: Some(script),
+            policy,
+            want,
+            requests,
+            min: Duration::ZERO,
+            max,
+            check: None,
+        }
+    }
+
+    /// The call must take between `min` and `max`.
+    pub fn between(mut self, min: Duration, max: Duration) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// Another retry policy.
+    pub fn policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// An extra check on the result.
+    pub fn check(mut self, check: Check) -> Self {
+        self.check = Some(check);
+        self
+    }
+
+    /// Nothing listens: the connection is refused.
+    pub fn refused(mut self) -> Self {
+        self.script = None;
+        self
+    }
+}
+
+/// The outcome of a call as one word: `ok`, `api 503`, `connect`, `timeout`, `transport`,
+/// `decode`, or `other: ...`.
+pub fn outcome<T>(result: &Result<T, Error>) -> String {
+    match result {
+        Ok(_) => "ok".to_owned(),
+        Err(Error::Api(api)) => format!("api {}", api.status),
+        Err(Error::Connect { .. }) => "connect".to_owned(),
+        Err(Error::Timeout { .. }) => "timeout".to_owned(),
+        Err(Error::Transport { .. }) => "transport".to_owned(),
+        Err(Error::Decode { .. }) => "decode".to_owned(),
+        Err(other) => format!("other: {other}"),
+    }
+}
+
+/// What `Error::is_retryable` must advertise for an outcome: transport-level failures, 429
+/// and 5xx.
+pub fn advertised_retryable(outcome: &str) -> bool {
+    matches!(outcome, "connect" | "timeout" | "transport" | "api 429")
+        || outcome.starts_with("api 5")
+}
+
+/// Runs every case concurrently (each against its own server) and panics with the whole
+/// table if any outcome, request count, duration, extra check or `is_retryable` is not as
+/// stated. Clients are built before the clock starts (building one loads TLS roots).
+///
+/// # Panics
+/// On any mismatch, and if a server cannot be started.
+pub async fn run_table<C, Cl, Fut>(
+    cases: Vec<FaultCase<C>>,
+    client: impl Fn(&str, RetryPolicy) -> Cl,
+    call: impl Fn(Cl, C) -> Fut,
+) where
+    C: Copy + Debug,
+    Fut: Future<Output = Result<String, Error>> + Send + 'static,
+{
+    let mut servers = Vec::new();
+    let mut tasks = Vec::new();
+    for case in &cases {
+        let server = match &case.script {
+            Some(script) => Some(
+                FaultServer::script(script.clone())
+                    .await
+                    .expect("a fault server"),
+            ),
+            None => None,
+        };
+        let url = match &server {
+            Some(server) => server.url(),
+            None => refused_url().expect("a refused port"),
+        };
+        let fut = call(client(&url, case.policy.clone()), case.call);
+        servers.push(server);
+        tasks.push(tokio::spawn(async move {
+            let started = Instant::now();
+            let result = fut.await;
+            (result, started.elapsed())
+        }));
+    }
+    let mut rows = Vec::new();
+    for (server, task) in servers.iter().zip(tasks) {
+        let (result, elapsed) = task.await.expect("a fault-table task");
+        let requests = server.as_ref().map_or(0, FaultServer::requests);
+        rows.push((outcome(&result), requests, elapsed, result));
+    }
+    let table: String = cases
+        .iter()
+        .zip(&rows)
+        .map(|(case, (word, requests, elapsed, result))| {
+            format!(
+                "{:<40} {:?}\t{word:<10} requests={requests} {elapsed:?} {result:?}\n",
+                case.name, case.call
+            )
+        })
+        .collect();
+    for (case, (word, requests, elapsed, result)) in cases.iter().zip(&rows) {
+        let at = format!("case {:?} ({:?})\n{table}", case.name, case.call);
+        assert_eq!(word, case.want, "outcome, {at}");
+        assert_eq!(*requests, case.requests, "requests seen, {at}");
+        assert!(
+            *elapsed >= case.min && *elapsed <= case.max,
+            "elapsed {elapsed:?} not in [{:?}, {:?}], {at}",
+            case.min,
+            case.max
+        );
+        if let Some(check) = case.check {
+            assert!(check(result), "extra check on {result:?}, {at}");
+        }
+        if let Err(e) = result {
+            assert_eq!(
+                e.is_retryable(),
+                advertised_retryable(word),
+                "is_retryable, {at}"
+            );
+        }
+    }
+}
