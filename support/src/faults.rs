@@ -10,8 +10,54 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use push_core::faults::{Act, FaultServer, refused_url};
+use push_core::faults::{Act, FaultServer, Seen, refused_url};
 use push_core::{Error, RetryPolicy};
+
+/// [`FaultServer`] for tests: starting it cannot fail quietly (it panics).
+#[derive(Debug)]
+pub struct Server(FaultServer);
+
+impl Server {
+    /// Answers request `n` (counted from 0) with `script[n]`; the last entry repeats.
+    pub async fn script(script: Vec<Act>) -> Self {
+        Self(FaultServer::script(script).await.expect("a fault server"))
+    }
+
+    /// Answers each request with whatever `respond(n, request)` says.
+    pub async fn start(respond: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static) -> Self {
+        Self(FaultServer::start(respond).await.expect("a fault server"))
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn uri(&self) -> String {
+        self.0.url()
+    }
+
+    /// Requests read so far.
+    pub fn requests(&self) -> usize {
+        self.0.requests()
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.0.connections()
+    }
+
+    /// Every request read so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.0.seen()
+    }
+}
+
+/// An answer with a text body.
+pub fn answer(status: u16, body: &str) -> Act {
+    Act::answer(status, body)
+}
+
+/// An answer with extra headers and a text body.
+pub fn answer_with(status: u16, headers: &[(&str, &str)], body: &str) -> Act {
+    Act::answer_with(status, headers, body)
+}
 
 /// An extra assertion on a call's result.
 pub type Check = fn(&Result<String, Error>) -> bool;

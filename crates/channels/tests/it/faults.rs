@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use channels::{Client, Error, RetryPolicy};
+use channels::{Client, RetryPolicy};
 use push_core::faults::{Act, FaultServer, refused_url};
+use push_test_support::faults::outcome;
 
 use crate::common::*;
 
@@ -40,23 +41,11 @@ enum Call {
     Query,
 }
 
-fn kind<T>(result: &Result<T, Error>) -> String {
-    match result {
-        Ok(_) => "ok".to_owned(),
-        Err(Error::Api(api)) => format!("api {}", api.status),
-        Err(Error::Connect { .. }) => "connect".to_owned(),
-        Err(Error::Timeout { .. }) => "timeout".to_owned(),
-        Err(Error::Transport { .. }) => "transport".to_owned(),
-        Err(Error::Decode { .. }) => "decode".to_owned(),
-        Err(other) => format!("other: {other}"),
-    }
-}
-
 async fn run(call: Call, url: &str) -> String {
     let c = client(url);
     match call {
-        Call::Trigger => kind(&c.trigger("c", "e", "d").await),
-        Call::Query => kind(&c.channel_info("c", &[]).await),
+        Call::Trigger => outcome(&c.trigger("c", "e", "d").await),
+        Call::Query => outcome(&c.channel_info("c", &[]).await),
     }
 }
 

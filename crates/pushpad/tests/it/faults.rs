@@ -14,56 +14,9 @@ use pushpad::{Client, Error, NewNotification, RetryPolicy};
 
 use crate::common::TOKEN;
 
-/// The shared misbehaving server ([`push_core::faults`]), with this suite's conveniences.
+/// The shared misbehaving server ([`push_core::faults`]), through the test-support conveniences.
 pub(crate) use push_core::faults::{Act, Seen};
-
-pub(crate) struct Server(push_core::faults::FaultServer);
-
-impl Server {
-    /// Answers request `n` (counted from 0) with `script[n]`; the last entry repeats.
-    pub(crate) async fn script(script: Vec<Act>) -> Self {
-        Self(
-            push_core::faults::FaultServer::script(script)
-                .await
-                .unwrap(),
-        )
-    }
-
-    /// Answers each request with whatever `respond(n, request)` says.
-    pub(crate) async fn start(
-        respond: impl Fn(usize, &Seen) -> Act + Send + Sync + 'static,
-    ) -> Self {
-        Self(
-            push_core::faults::FaultServer::start(respond)
-                .await
-                .unwrap(),
-        )
-    }
-
-    pub(crate) fn uri(&self) -> String {
-        self.0.url()
-    }
-
-    pub(crate) fn requests(&self) -> usize {
-        self.0.requests()
-    }
-
-    pub(crate) fn connections(&self) -> usize {
-        self.0.connections()
-    }
-
-    pub(crate) fn seen(&self) -> Vec<Seen> {
-        self.0.seen()
-    }
-}
-
-pub(crate) fn answer(status: u16, body: &str) -> Act {
-    Act::answer(status, body)
-}
-
-pub(crate) fn answer_with(status: u16, headers: &[(&str, &str)], body: &str) -> Act {
-    Act::answer_with(status, headers, body)
-}
+pub(crate) use push_test_support::faults::{Server, answer, answer_with};
 
 /// What a reset cuts in half, and what a truncated answer sends of its body.
 const RESET_BODY: &[u8] = br#"{"id":1,"title":"reset"}"#;
