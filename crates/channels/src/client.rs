@@ -72,11 +72,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Channels answers errors as plain text (`Invalid signature: ...`); keep it as the message.
-fn channels_error_parser(status: u16, body: &[u8]) -> ApiError {
-    push_core::default_error_parser(status, body)
-}
-
 impl Client {
     /// Starts a [`ClientBuilder`].
     pub fn builder(
@@ -109,9 +104,9 @@ impl Client {
         base_url: String,
         master_key: Option<MasterKey>,
     ) -> Result<Self> {
-        let mut transport = Transport::builder(base_url)
-            .header("X-Pusher-Library", LIBRARY)
-            .error_parser(channels_error_parser);
+        // Channels answers errors as plain text (`Invalid signature: ...`): push-core's default
+        // parser keeps it as the message.
+        let mut transport = Transport::builder(base_url).header("X-Pusher-Library", LIBRARY);
         if let Some(timeout) = builder.timeout {
             transport = transport.timeout(timeout);
         }
