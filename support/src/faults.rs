@@ -13,6 +13,32 @@ use std::time::{Duration, Instant};
 use push_core::faults::{Act, FaultServer, Seen, refused_url};
 use push_core::{Error, RetryPolicy};
 
+/// Per-attempt (and connect) timeout the fault suites give their clients.
+pub const TIMEOUT: Duration = Duration::from_millis(300);
+/// Overall deadline of [`policy`].
+pub const DEADLINE: Duration = Duration::from_secs(2);
+/// `Retry-After` is honoured up to this, so a server asking for seconds costs a suite 100 ms.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_millis(100);
+/// Scheduling allowance on a loaded machine.
+pub const SLACK: Duration = Duration::from_millis(400);
+
+/// `n` milliseconds.
+pub const fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// The fault suites' retry policy: 3 attempts, 1–5 ms backoff without jitter, the [`DEADLINE`],
+/// `Retry-After` capped at [`RETRY_AFTER_CAP`].
+pub fn policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(3)
+        .base_backoff(ms(1))
+        .max_backoff(ms(5))
+        .jitter(0.0)
+        .deadline(Some(DEADLINE))
+        .max_retry_after(RETRY_AFTER_CAP)
+}
+
 /// [`FaultServer`] for tests: starting it cannot fail quietly (it panics).
 #[derive(Debug)]
 pub struct Server(FaultServer);

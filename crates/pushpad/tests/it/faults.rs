@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
-use push_test_support::faults::{FaultCase, run_table};
+use push_test_support::faults::{
+    FaultCase, RETRY_AFTER_CAP, SLACK, TIMEOUT, ms, policy, run_table,
+};
 
 use pushpad::{Client, Error, NewNotification, RetryPolicy};
 
@@ -23,27 +25,6 @@ const RESET_BODY: &[u8] = br#"{"id":1,"title":"reset"}"#;
 const TRUNCATED_BODY: &[u8] = br#"{"id":"#;
 
 // ---------------------------------------------------------------------------------------------
-const TIMEOUT: Duration = Duration::from_millis(300);
-const DEADLINE: Duration = Duration::from_secs(2);
-/// `Retry-After` is honoured up to this, so a server asking for seconds costs the suite 100 ms.
-const RETRY_AFTER_CAP: Duration = Duration::from_millis(100);
-/// Scheduling allowance on a loaded machine.
-const SLACK: Duration = Duration::from_millis(400);
-
-const fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn policy() -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(3)
-        .base_backoff(ms(1))
-        .max_backoff(ms(5))
-        .jitter(0.0)
-        .deadline(Some(DEADLINE))
-        .max_retry_after(RETRY_AFTER_CAP)
-}
-
 fn client(uri: &str, policy: RetryPolicy) -> Client {
     Client::builder(TOKEN)
         .project_id(123)
