@@ -13,21 +13,21 @@
 
 #![allow(clippy::print_stdout)]
 
-use push_all::channels::{self, MasterKey};
-use push_examples::{auth, configured, http};
+use push_all::channels::MasterKey;
+use push_examples::{auth, channels_builder, http};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), AnyError> {
-    let client = if configured(&["PUSHER_URL", "PUSHER_APP_ID"]) {
-        channels::Client::from_env()?
-    } else {
-        use channels::sandbox::{SANDBOX_APP_ID, SANDBOX_KEY, SANDBOX_SECRET};
-        channels::Client::builder(SANDBOX_APP_ID, SANDBOX_KEY, SANDBOX_SECRET)
-            // A demo key; use your own 32 random bytes (PUSHER_ENCRYPTION_MASTER_KEY_BASE64).
+    let (builder, sandbox) = channels_builder()?;
+    let client = if sandbox {
+        // A demo key; use your own 32 random bytes (PUSHER_ENCRYPTION_MASTER_KEY_BASE64).
+        builder
             .encryption_master_key(MasterKey::from_bytes([42; 32]))
             .build()?
+    } else {
+        builder.build()?
     };
     let demo = std::env::args().any(|a| a == "--demo");
     let port = if demo { 0 } else { 3000 };

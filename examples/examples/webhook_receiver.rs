@@ -13,18 +13,14 @@
 
 use push_all::channels;
 use push_examples::webhooks::Receiver;
-use push_examples::{configured, http};
+use push_examples::{channels_builder, http};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), AnyError> {
-    use channels::sandbox::{SANDBOX_APP_ID, SANDBOX_KEY, SANDBOX_SECRET};
-    let client = if configured(&["PUSHER_URL", "PUSHER_APP_ID"]) {
-        channels::Client::from_env()?
-    } else {
-        channels::Client::builder(SANDBOX_APP_ID, SANDBOX_KEY, SANDBOX_SECRET).build()?
-    };
+    use channels::sandbox::{SANDBOX_KEY, SANDBOX_SECRET};
+    let client = channels_builder()?.0.build()?;
     let beams_secret =
         std::env::var("BEAMS_WEBHOOK_SECRET").unwrap_or_else(|_| "beams-webhook-secret".to_owned());
     let receiver = Receiver::new(client, beams_secret.as_bytes());

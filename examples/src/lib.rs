@@ -12,3 +12,22 @@ pub fn configured(vars: &[&str]) -> bool {
     vars.iter()
         .any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
 }
+
+/// A Channels client builder for the real app when `PUSHER_URL` or `PUSHER_APP_ID` is set, and
+/// for the sandbox's credentials otherwise; the flag says which (`true`: sandbox).
+///
+/// # Errors
+/// A malformed `PUSHER_*` environment.
+pub fn channels_builder() -> push_all::Result<(push_all::channels::ClientBuilder, bool)> {
+    use push_all::channels::{ClientBuilder, sandbox};
+    if configured(&["PUSHER_URL", "PUSHER_APP_ID"]) {
+        Ok((ClientBuilder::from_env()?, false))
+    } else {
+        let builder = ClientBuilder::new(
+            sandbox::SANDBOX_APP_ID,
+            sandbox::SANDBOX_KEY,
+            sandbox::SANDBOX_SECRET,
+        );
+        Ok((builder, true))
+    }
+}
