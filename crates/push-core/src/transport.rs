@@ -1,5 +1,6 @@
 //! The HTTP transport: one pooled client, timeouts, default headers and the retry loop.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -87,20 +88,59 @@ impl fmt::Display for Method {
 #[derive(Clone)]
 pub struct Request {
     method: Method,
-    path_and_query: String,
+    target: Target,
     body: Option<Bytes>,
     content_type: Option<&'static str>,
     headers: Vec<(String, String)>,
     idempotent: Option<bool>,
 }
 
+/// Where a request goes: a path to parse against the base URL, or a pre-parsed endpoint.
+#[derive(Clone)]
+enum Target {
+    Relative(String),
+    Endpoint {
+        endpoint: Endpoint,
+        query: Option<String>,
+    },
+}
+
 impl Request {
     /// A request for `path_and_query` (starting with `/`, already percent-encoded), relative
     /// to the transport's base URL.
     pub fn new(method: Method, path_and_query: impl Into<String>) -> Self {
+        Self::with_target(method, Target::Relative(path_and_query.into()))
+    }
+
+    /// A request to an [`Endpoint`] parsed once by [`Transport::endpoint`], which spares the
+    /// per-request URL parsing of [`Request::new`]. Add a query string with
+    /// [`Request::query`].
+    ///
+    /// ```
+    /// use push_core::{Method, Request, Transport};
+    ///
+    /// # fn main() -> push_core::Result<()> {
+    /// let transport = Transport::builder("https://api.example.com").build()?;
+    /// let events = transport.endpoint("/apps/1/events")?;
+    /// let req = Request::to(Method::Post, &events).query("auth_key=k");
+    /// assert_eq!(req.path(), "/apps/1/events");
+    /// assert_eq!(req.path_and_query(), "/apps/1/events?auth_key=k");
+    /// # Ok(()) }
+    /// ```
+    pub fn to(method: Method, endpoint: &Endpoint) -> Self {
+        Self::with_target(
+            method,
+            Target::Endpoint {
+                endpoint: endpoint.clone(),
+                query: None,
+            },
+        )
+    }
+
+    fn with_target(method: Method, target: Target) -> Self {
         Self {
             method,
-            path_and_query: path_and_query.into(),
+            target,
             body: None,
             content_type: None,
             headers: Vec::new(),
@@ -162,16 +202,49 @@ impl Request {
         self.method
     }
 
+    /// Sets the query string (without `?`, already percent-encoded), replacing any query the
+    /// path of [`Request::new`] carried.
+    #[must_use]
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        let query = query.into();
+        self.target = match self.target {
+            Target::Relative(mut path) => {
+                path.truncate(path.find('?').unwrap_or(path.len()));
+                path.push('?');
+                path.push_str(&query);
+                Target::Relative(path)
+            }
+            Target::Endpoint { endpoint, .. } => Target::Endpoint {
+                endpoint,
+                query: Some(query),
+            },
+        };
+        self
+    }
+
     /// The path without the query string (safe to log: Channels signs in the query).
     pub fn path(&self) -> &str {
-        self.path_and_query
-            .split_once('?')
-            .map_or(self.path_and_query.as_str(), |(path, _)| path)
+        match &self.target {
+            Target::Relative(path_and_query) => path_and_query
+                .split_once('?')
+                .map_or(path_and_query.as_str(), |(path, _)| path),
+            Target::Endpoint { endpoint, .. } => endpoint.path(),
+        }
     }
 
     /// The path with its query string.
-    pub fn path_and_query(&self) -> &str {
-        &self.path_and_query
+    pub fn path_and_query(&self) -> Cow<'_, str> {
+        match &self.target {
+            Target::Relative(path_and_query) => Cow::Borrowed(path_and_query),
+            Target::Endpoint {
+                endpoint,
+                query: None,
+            } => Cow::Borrowed(endpoint.path()),
+            Target::Endpoint {
+                endpoint,
+                query: Some(query),
+            } => Cow::Owned(format!("{}?{query}", endpoint.path())),
+        }
     }
 
     /// The body, if any.
@@ -193,6 +266,51 @@ impl fmt::Debug for Request {
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
     }
+}
+
+/// A path on a transport's host, parsed into a URL once (see [`Transport::endpoint`]).
+///
+/// Parsing a URL costs more than anything else a request needs before it is written (several
+/// thousand instructions for a long path); a provider keeps an `Endpoint` for each path it
+/// calls often and sends [`Request::to`] it. Cloning copies the URL text.
+#[derive(Clone)]
+pub struct Endpoint {
+    url: reqwest::Url,
+    path: Arc<str>,
+}
+
+impl Endpoint {
+    /// The path it was made from, relative to the base URL (as given to
+    /// [`Transport::endpoint`]).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The URL a request with `query` goes to. A query made only of visible ASCII other than
+    /// `#` is set on a copy of the parsed URL, which parses the query alone and gives the URL
+    /// that parsing the whole text would give; anything else parses the whole text.
+    fn url_with(&self, query: Option<&str>) -> Result<reqwest::Url> {
+        let Some(query) = query else {
+            return Ok(self.url.clone());
+        };
+        if query.bytes().all(|b| b.is_ascii_graphic() && b != b'#') {
+            let mut url = self.url.clone();
+            url.set_query(Some(query));
+            return Ok(url);
+        }
+        parse_url(&format!("{}?{query}", self.url))
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Endpoint").field(&self.path()).finish()
+    }
+}
+
+fn parse_url(text: &str) -> Result<reqwest::Url> {
+    reqwest::Url::parse(text)
+        .map_err(|err| Error::invalid_input("path", format!("not a valid URL path: {err}")))
 }
 
 /// A successful answer: status, headers and the whole body.
@@ -571,6 +689,36 @@ impl Transport {
         &self.inner.base_url
     }
 
+    /// Parses `path` (starting with `/`, already percent-encoded, without a query or fragment)
+    /// against the base URL, once, for [`Request::to`].
+    ///
+    /// ```
+    /// use push_core::Transport;
+    ///
+    /// # fn main() -> push_core::Result<()> {
+    /// let transport = Transport::builder("https://api.example.com").build()?;
+    /// let events = transport.endpoint("/apps/1/events")?;
+    /// assert_eq!(events.path(), "/apps/1/events");
+    /// assert!(transport.endpoint("apps/1?x=1").is_err());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a path that does not start with `/`, holds `?` or `#`, or
+    /// does not make a URL with the base.
+    pub fn endpoint(&self, path: &str) -> Result<Endpoint> {
+        if !path.starts_with('/') || path.contains(['?', '#']) {
+            return Err(Error::invalid_input(
+                "path",
+                "an endpoint path starts with / and has no query or fragment",
+            ));
+        }
+        Ok(Endpoint {
+            url: parse_url(&format!("{}{path}", self.inner.base_url))?,
+            path: path.into(),
+        })
+    }
+
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
@@ -605,8 +753,12 @@ impl Transport {
 
     async fn send_inner(&self, request: Request) -> Result<Response> {
         let inner = &*self.inner;
-        let url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path_and_query))
-            .map_err(|err| Error::invalid_input("path", format!("not a valid URL path: {err}")))?;
+        let url = match &request.target {
+            Target::Relative(path_and_query) => {
+                parse_url(&format!("{}{path_and_query}", inner.base_url))?
+            }
+            Target::Endpoint { endpoint, query } => endpoint.url_with(query.as_deref())?,
+        };
         // The request's own headers, checked once; the shared defaults are added per attempt
         // (one copy of the default map an attempt, not two).
         let mut extra = Vec::with_capacity(request.headers.len() + 1);
@@ -700,8 +852,10 @@ impl Transport {
             Ok(response) => response,
             Err(err) => return transport_failure(err, started),
         };
+        let mut response = response;
         let status = response.status().as_u16();
-        let resp_headers = response.headers().clone();
+        // Taken, not copied: the body is read through the response without its headers.
+        let resp_headers = std::mem::take(response.headers_mut());
         let body = match read_body(response).await {
             Ok(body) => body,
             Err(BodyError::Transport(err)) => return transport_failure(err, started),
@@ -787,4 +941,48 @@ fn transport_failure(err: reqwest::Error, started: Instant) -> (Outcome, Result<
         Error::Transport { source }
     };
     (outcome, Err(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Setting a query on a parsed endpoint gives the URL that parsing the whole text
+        /// gives, for any path and any query (the fast path or the fallback).
+        #[test]
+        fn endpoint_urls_equal_whole_text_parsing(
+            base in prop::sample::select(vec![
+                "https://api-mt1.pusher.com",
+                "http://127.0.0.1:8080",
+                "https://x.example/api/v1",
+            ]),
+            path in "(/[A-Za-z0-9%._~!$&'()*+,;=:@-]{0,12}){1,4}",
+            query in prop_oneof![
+                "[!-~]{0,40}",
+                any::<String>(),
+                "[a-z=&]{0,8}[ \t\n\\\\#]{1,2}[a-z]{0,8}",
+            ],
+        ) {
+            // Built as `Transport::endpoint` builds it (a transport per case would load the
+            // system's certificates 512 times).
+            let endpoint = Endpoint {
+                url: parse_url(&format!("{base}{path}")).unwrap(),
+                path: path.as_str().into(),
+            };
+            let whole = reqwest::Url::parse(&format!("{base}{path}?{query}"));
+            match (endpoint.url_with(Some(&query)), whole) {
+                (Ok(fast), Ok(whole)) => prop_assert_eq!(fast.as_str(), whole.as_str()),
+                (Err(_), Err(_)) => {}
+                (fast, whole) => prop_assert!(false, "{fast:?} vs {whole:?}"),
+            }
+            let plain = reqwest::Url::parse(&format!("{base}{path}")).unwrap();
+            let bare = endpoint.url_with(None).unwrap();
+            prop_assert_eq!(bare.as_str(), plain.as_str());
+        }
+    }
 }

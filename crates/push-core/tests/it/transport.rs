@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use push_core::{ApiError, Error, Request, Response, RetryPolicy, Secret, Transport, USER_AGENT};
+use push_core::{
+    ApiError, Error, Method, Request, Response, RetryPolicy, Secret, Transport, USER_AGENT,
+};
 use wiremock::matchers::{body_bytes, header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -210,4 +212,63 @@ fn response_helpers() {
     assert_eq!(r.json::<Vec<u8>>().unwrap(), vec![1, 2]);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("missing"), None);
+}
+
+#[tokio::test]
+async fn an_endpoint_sends_what_the_same_relative_path_sends() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/apps/1/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(format!("{}/api/v1", server.uri()))
+        .build()
+        .unwrap();
+    let events = t.endpoint("/apps/1/events").unwrap();
+    assert_eq!(events.path(), "/apps/1/events");
+    // A plain query, one the fast path must hand to the full parser (a space), and none.
+    for query in [Some("auth_key=k&info=a,b"), Some("x=a b"), None] {
+        let mut by_endpoint = Request::to(Method::Post, &events).json_body("{}");
+        let mut by_path = Request::post("/apps/1/events").json_body("{}");
+        if let Some(query) = query {
+            by_endpoint = by_endpoint.query(query);
+            by_path = by_path.query(query);
+        }
+        assert_eq!(by_endpoint.path_and_query(), by_path.path_and_query());
+        t.send(by_endpoint).await.unwrap();
+        if query == Some("x=a b") {
+            t.send(by_path).await.unwrap();
+        }
+    }
+    let seen = server.received_requests().await.unwrap();
+    let sent: Vec<(&str, Option<&str>)> =
+        seen.iter().map(|r| (r.url.path(), r.url.query())).collect();
+    let path = "/api/v1/apps/1/events";
+    assert_eq!(
+        sent,
+        [
+            (path, Some("auth_key=k&info=a,b")),
+            (path, Some("x=a%20b")),
+            (path, Some("x=a%20b")),
+            (path, None),
+        ]
+    );
+}
+
+#[test]
+fn endpoint_paths_must_be_paths() {
+    let t = Transport::builder("https://api.example.com")
+        .build()
+        .unwrap();
+    for bad in ["", "apps", "/apps?x=1", "/apps#f"] {
+        let err = t.endpoint(bad).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == "path"),
+            "{bad:?}: {err:?}"
+        );
+    }
+    let query_replaced = Request::post("/a?old=1").query("new=2");
+    assert_eq!(query_replaced.path_and_query(), "/a?new=2");
 }
