@@ -7,9 +7,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use futures_util::stream::{self, StreamExt};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use push_core::{ApiError, Error, HttpClient, Request, Result, RetryPolicy, Secret, Transport};
+use push_core::{
+    ApiError, Endpoint, Error, HttpClient, Method, Request, Result, RetryPolicy, Secret, Transport,
+};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::payload::PublishRequest;
 use crate::token::{Claims, Token};
@@ -142,8 +143,19 @@ impl ClientBuilder {
             t = t.http_client(c);
         }
         let transport = t.build()?;
+        let publish = |kind: &str| {
+            let path = format!(
+                "/publish_api/v1/instances/{}/publishes/{kind}",
+                self.instance_id
+            );
+            transport.endpoint(&path)
+        };
+        let publish_interests = publish("interests")?;
+        let publish_users = publish("users")?;
         Ok(Client {
             inner: Arc::new(Inner {
+                publish_interests,
+                publish_users,
                 issuer: format!("https://{}.pushnotifications.pusher.com", self.instance_id),
                 key: jsonwebtoken::EncodingKey::from_secret(self.secret_key.expose().as_bytes()),
                 instance_id: self.instance_id,
@@ -189,6 +201,9 @@ struct Inner {
     issuer: String,
     key: jsonwebtoken::EncodingKey,
     transport: Transport,
+    /// The two publish URLs, parsed once.
+    publish_interests: Endpoint,
+    publish_users: Endpoint,
     clock: Clock,
     concurrency: usize,
 }
@@ -246,11 +261,12 @@ impl Client {
         &self.inner.instance_id
     }
 
-    fn publish_path(&self, kind: &str) -> String {
-        format!(
-            "/publish_api/v1/instances/{}/publishes/{kind}",
-            self.inner.instance_id
-        )
+    fn publish_endpoint(&self, kind: &str) -> &Endpoint {
+        if kind == "users" {
+            &self.inner.publish_users
+        } else {
+            &self.inner.publish_interests
+        }
     }
 
     /// Publishes to 1..=100 interests; returns the publish id.
@@ -354,7 +370,7 @@ impl Client {
         let resp = self
             .inner
             .transport
-            .send(Request::post(self.publish_path(kind)).json_body(body))
+            .send(Request::to(Method::Post, self.publish_endpoint(kind)).json_body(body))
             .await?;
         // Beams answers with Content-Type text/plain: parse the bytes regardless.
         let parsed: PublishResponse = serde_json::from_slice(resp.body())
@@ -496,9 +512,7 @@ struct Body {
 
 impl Body {
     fn new(request: &PublishRequest) -> Result<Self> {
-        let map = request.to_map()?;
-        let bytes = serde_json::to_vec(&Value::Object(map))
-            .map_err(|e| Error::invalid_input("body", e.to_string()))?;
+        let bytes = request.to_json()?;
         // A non-empty object (a platform key is present): drop its closing brace so the
         // audience can be appended as the last key, as the official SDKs send it.
         let mut head = bytes;

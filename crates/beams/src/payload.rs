@@ -1,15 +1,15 @@
 //! Typed publish bodies.
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// APNs part of a publish (`apns`).
-#[derive(Debug, Clone, Default, Serialize)]
+/// APNs part of a publish (`apns`). Serialises with its keys in sorted order (a key set with
+/// [`Apns::field`] replaces `aps` or `data` of the same name).
+#[derive(Debug, Clone, Default)]
 pub struct Apns {
     aps: Map<String, Value>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
     data: Map<String, Value>,
-    #[serde(flatten)]
     other: Map<String, Value>,
 }
 
@@ -53,12 +53,10 @@ impl Apns {
     }
 }
 
-/// FCM part of a publish (`fcm`).
-#[derive(Debug, Clone, Default, Serialize)]
+/// FCM part of a publish (`fcm`). Serialises with its keys in sorted order.
+#[derive(Debug, Clone, Default)]
 pub struct Fcm {
-    #[serde(skip_serializing_if = "Map::is_empty")]
     notification: Map<String, Value>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
     data: Map<String, Value>,
 }
 
@@ -87,12 +85,10 @@ impl Fcm {
     }
 }
 
-/// Web push part of a publish (`web`).
-#[derive(Debug, Clone, Default, Serialize)]
+/// Web push part of a publish (`web`). Serialises with its keys in sorted order.
+#[derive(Debug, Clone, Default)]
 pub struct Web {
-    #[serde(skip_serializing_if = "Map::is_empty")]
     notification: Map<String, Value>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
     data: Map<String, Value>,
 }
 
@@ -176,41 +172,134 @@ impl PublishRequest {
         self
     }
 
-    /// The body object without the audience key.
-    pub(crate) fn to_map(&self) -> push_core::Result<Map<String, Value>> {
-        let mut map = Map::new();
-        let enc = |v: serde_json::Result<Value>| {
-            v.map_err(|e| push_core::Error::invalid_input("body", e.to_string()))
-        };
-        if let Some(a) = &self.apns {
-            map.insert("apns".into(), enc(serde_json::to_value(a))?);
+    /// The body object without the audience key, serialised once, keys in sorted order.
+    pub(crate) fn to_json(&self) -> push_core::Result<Vec<u8>> {
+        let mut entries = Vec::with_capacity(4 + self.extra.len());
+        if let Some(apns) = &self.apns {
+            entries.push(("apns", Entry::Apns(apns)));
         }
-        if let Some(f) = &self.fcm {
-            map.insert("fcm".into(), enc(serde_json::to_value(f))?);
+        if let Some(fcm) = &self.fcm {
+            entries.push(("fcm", Entry::Platform(&fcm.notification, &fcm.data)));
         }
-        if let Some(w) = &self.web {
-            map.insert("web".into(), enc(serde_json::to_value(w))?);
+        if let Some(web) = &self.web {
+            entries.push(("web", Entry::Platform(&web.notification, &web.data)));
         }
-        if let Some(u) = &self.webhook_url {
-            map.insert("webhookUrl".into(), Value::String(u.clone()));
+        if let Some(url) = &self.webhook_url {
+            entries.push(("webhookUrl", Entry::Str(url)));
         }
-        for (k, v) in &self.extra {
-            map.insert(k.clone(), v.clone());
-        }
-        if !["apns", "fcm", "web"].iter().any(|k| map.contains_key(*k)) {
+        entries.extend(
+            self.extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), Entry::Value(v))),
+        );
+        let entries = Sorted::new(entries);
+        if !entries.has_any(&["apns", "fcm", "web"]) {
             return Err(push_core::Error::invalid_input(
                 "body",
                 "at least one of apns, fcm or web is required",
             ));
         }
         for k in ["interests", "users"] {
-            if map.contains_key(k) {
+            if entries.has_any(&[k]) {
                 return Err(push_core::Error::invalid_input(
                     "body",
                     format!("the audience key {k:?} is set by the publish call"),
                 ));
             }
         }
-        Ok(map)
+        serde_json::to_vec(&entries)
+            .map_err(|e| push_core::Error::invalid_input("body", e.to_string()))
+    }
+}
+
+impl Serialize for Apns {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Entry::Apns(self).serialize(serializer)
+    }
+}
+
+impl Serialize for Fcm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Entry::Platform(&self.notification, &self.data).serialize(serializer)
+    }
+}
+
+impl Serialize for Web {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Entry::Platform(&self.notification, &self.data).serialize(serializer)
+    }
+}
+
+/// A value in a payload object, borrowed for serialisation.
+#[derive(Clone, Copy)]
+enum Entry<'a> {
+    Value(&'a Value),
+    Str(&'a str),
+    Map(&'a Map<String, Value>),
+    Apns(&'a Apns),
+    /// FCM and web: `notification` and `data`, each left out when empty.
+    Platform(&'a Map<String, Value>, &'a Map<String, Value>),
+}
+
+impl Serialize for Entry<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Self::Value(value) => value.serialize(serializer),
+            Self::Str(text) => serializer.serialize_str(text),
+            Self::Map(map) => map.serialize(serializer),
+            Self::Apns(apns) => {
+                let mut entries = Vec::with_capacity(2 + apns.other.len());
+                entries.push(("aps", Self::Map(&apns.aps)));
+                if !apns.data.is_empty() {
+                    entries.push(("data", Self::Map(&apns.data)));
+                }
+                entries.extend(apns.other.iter().map(|(k, v)| (k.as_str(), Self::Value(v))));
+                Sorted::new(entries).serialize(serializer)
+            }
+            Self::Platform(notification, data) => {
+                let mut entries = Vec::with_capacity(2);
+                // In sorted order already.
+                if !data.is_empty() {
+                    entries.push(("data", Self::Map(data)));
+                }
+                if !notification.is_empty() {
+                    entries.push(("notification", Self::Map(notification)));
+                }
+                Sorted(entries).serialize(serializer)
+            }
+        }
+    }
+}
+
+/// Object entries in key order, a later entry replacing an earlier one of the same key: the
+/// object a JSON map with sorted keys would hold, written without building that map.
+struct Sorted<'a>(Vec<(&'a str, Entry<'a>)>);
+
+impl<'a> Sorted<'a> {
+    fn new(mut entries: Vec<(&'a str, Entry<'a>)>) -> Self {
+        // Stable: among equal keys the later entry stays last, and is the one kept.
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut kept: Vec<(&'a str, Entry<'a>)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match kept.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => kept.push(entry),
+            }
+        }
+        Self(kept)
+    }
+
+    fn has_any(&self, keys: &[&str]) -> bool {
+        self.0.iter().any(|(k, _)| keys.contains(k))
+    }
+}
+
+impl Serialize for Sorted<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use push_core::{
-    ApiError, Clock, Error, HmacSha256Key, Method, Request, Response, Result, Transport,
+    ApiError, Clock, Endpoint, Error, HmacSha256Key, Method, Request, Response, Result, Transport,
     constant_time_eq,
 };
 use serde::Serialize;
@@ -51,6 +51,9 @@ pub struct Client {
 
 struct Inner {
     transport: Transport,
+    /// The two trigger URLs, parsed once (the signed query is set per request).
+    events: Endpoint,
+    batch_events: Endpoint,
     app_id: String,
     key: String,
     secret: HmacSha256Key,
@@ -119,9 +122,14 @@ impl Client {
         if let Some(client) = builder.http_client.clone() {
             transport = transport.http_client(client);
         }
+        let transport = transport.build()?;
+        let events = transport.endpoint(&format!("/apps/{}/events", builder.app_id))?;
+        let batch_events = transport.endpoint(&format!("/apps/{}/batch_events", builder.app_id))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                transport: transport.build()?,
+                transport,
+                events,
+                batch_events,
                 secret: HmacSha256Key::new(builder.secret.expose().as_bytes()),
                 app_id: builder.app_id,
                 key: builder.key,
@@ -197,8 +205,8 @@ impl Client {
         let channels = channels.into_channels();
         let data = event_data(data)?;
         let body = self.trigger_body(&channels, event, &data, options)?;
-        let path = format!("/apps/{}/events", self.inner.app_id);
-        self.post(&path, body).await
+        self.post(Request::to(Method::Post, &self.inner.events), body)
+            .await
     }
 
     /// Builds the exact body of a trigger, after every check.
@@ -257,8 +265,8 @@ impl Client {
     /// As [`trigger_with`](Self::trigger_with), for each event; an empty or over-long batch.
     pub async fn trigger_batch(&self, events: &[BatchEvent]) -> Result<BatchResponse> {
         let body = self.batch_body(events)?;
-        let path = format!("/apps/{}/batch_events", self.inner.app_id);
-        self.post(&path, body).await
+        self.post(Request::to(Method::Post, &self.inner.batch_events), body)
+            .await
     }
 
     fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {
@@ -321,7 +329,7 @@ impl Client {
             self.inner.app_id,
             utf8_percent_encode(user_id, SEGMENT)
         );
-        let _: serde_json::Value = self.post(&path, b"{}".to_vec()).await?;
+        let _: serde_json::Value = self.post(Request::post(path), b"{}".to_vec()).await?;
         Ok(())
     }
 
@@ -691,9 +699,10 @@ impl Client {
         key.encrypt(channel, data.as_bytes(), nonce)
     }
 
-    async fn post<T: DeserializeOwned>(&self, path: &str, body: Vec<u8>) -> Result<T> {
-        let query = self.signed_query("POST", path, &[], &body);
-        let request = Request::new(Method::Post, format!("{path}?{query}")).json_body(body);
+    /// Signs and sends `request` (a `POST` without a query yet) with `body`.
+    async fn post<T: DeserializeOwned>(&self, request: Request, body: Vec<u8>) -> Result<T> {
+        let query = self.signed_query("POST", request.path(), &[], &body);
+        let request = request.query(query).json_body(body);
         let response = self.inner.transport.send(request).await?;
         decode(&response)
     }

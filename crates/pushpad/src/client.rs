@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use push_core::{Error, HmacSha256Key, Request, Response, Result, Transport};
+use push_core::{Endpoint, Error, HmacSha256Key, Request, Response, Result, Transport};
 use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
@@ -24,6 +24,8 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) project_id: Option<u64>,
+    /// The default project's notifications URL, parsed once.
+    pub(crate) notifications: Option<Endpoint>,
     pub(crate) key: HmacSha256Key,
 }
 

@@ -153,10 +153,15 @@ impl ClientBuilder {
         }
         let transport = tb.build()?;
         let key = HmacSha256Key::new(self.auth_token.expose().as_bytes());
+        let notifications = self
+            .project_id
+            .map(|id| transport.endpoint(&crate::notifications::path(id)))
+            .transpose()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
                 project_id: self.project_id,
+                notifications,
                 key,
             }),
         })

@@ -2,12 +2,17 @@
 //! `DELETE /notifications/{id}/cancel`.
 
 use futures_util::Stream;
-use push_core::{Request, Result};
+use push_core::{Method, Request, Result};
 
 use crate::client::Client;
 use crate::encode::with_query;
 use crate::models::{NewNotification, Notification, NotificationCreateResult};
 use crate::validate;
+
+/// The path of a project's notifications.
+pub(crate) fn path(project: u64) -> String {
+    format!("/projects/{project}/notifications")
+}
 
 /// Notification calls; get one with [`Client::notifications`].
 #[derive(Clone, Copy, Debug)]
@@ -35,8 +40,14 @@ impl<'a> Notifications<'a> {
         let project = self.client.resolve_project(self.project_id)?;
         notification.validate()?;
         let body = Client::body(notification)?;
-        let req = Request::post(format!("/projects/{project}/notifications")).json_body(body);
-        self.client.send_json(req, 201).await
+        let inner = &self.client.inner;
+        let req = match &inner.notifications {
+            Some(endpoint) if inner.project_id == Some(project) => {
+                Request::to(Method::Post, endpoint)
+            }
+            _ => Request::post(path(project)),
+        };
+        self.client.send_json(req.json_body(body), 201).await
     }
 
     /// One page (from 1; `None` = the first) of the project's notifications of the last 35 days.
@@ -45,10 +56,7 @@ impl<'a> Notifications<'a> {
         validate::page("page", page)?;
         let pairs: Vec<(&str, String)> =
             page.map(|p| ("page", p.to_string())).into_iter().collect();
-        let req = Request::get(with_query(
-            format!("/projects/{project}/notifications"),
-            &pairs,
-        ));
+        let req = Request::get(with_query(path(project), &pairs));
         self.client.send_json(req, 200).await
     }
 

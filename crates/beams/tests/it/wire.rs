@@ -2,7 +2,7 @@
 
 use beams::{Apns, Client, Fcm, PublishRequest, Web};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_bytes, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::{INSTANCE, KEY, client, library_header};
@@ -95,6 +95,49 @@ async fn raw_escape_hatch_merges_and_overrides() {
             .unwrap(),
         "p-2"
     );
+}
+
+/// The exact bytes: compact JSON, every object's keys in sorted order, a later key replacing an
+/// earlier one of the same name (`Apns::field("data")`, a raw `web`), the audience last.
+#[tokio::test]
+async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
+    let server = MockServer::start().await;
+    let expected = concat!(
+        r#"{"apns":{"aps":{"alert":{"body":"B","title":"T"},"badge":3},"collapse_id":"c1","#,
+        r#""data":{"replaced":true}},"#,
+        r#""fcm":{"data":{"k":"v"},"notification":{"body":"B","icon":"i.png","title":"T"}},"#,
+        r#""time_to_live":60,"web":{"notification":{"title":"raw"}},"#,
+        r#""webhookUrl":"https://hooks.example/beams","interests":["a","b"]}"#
+    );
+    Mock::given(method("POST"))
+        .and(body_bytes(expected.as_bytes().to_vec()))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p-3"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request = PublishRequest::new()
+        .webhook_url("https://hooks.example/beams")
+        .web(Web::new().title("typed"))
+        .fcm(
+            Fcm::new()
+                .data("k", json!("v"))
+                .notification_field("icon", json!("i.png"))
+                .notification("T", "B"),
+        )
+        .apns(
+            Apns::new()
+                .field("collapse_id", json!("c1"))
+                .data("order", json!(7))
+                .field("data", json!({"replaced": true}))
+                .badge(3)
+                .alert("T", "B"),
+        )
+        .raw(json!({"web": {"notification": {"title": "raw"}}, "time_to_live": 60}));
+    let id = client(&server.uri())
+        .publish_to_interests(&["a", "b"], &request)
+        .await
+        .unwrap();
+    assert_eq!(id, "p-3");
 }
 
 #[tokio::test]
