@@ -65,10 +65,14 @@ pub(crate) fn info_param(attributes: &[Attribute]) -> Option<String> {
 /// [`Error::InvalidInput`] when the value cannot be serialised (a map with non-string keys,
 /// for example).
 pub fn event_data<T: Serialize + ?Sized>(data: &T) -> Result<String> {
+    // A value serde_json would write as a JSON string is sent as that string, not quoted.
+    if let Some(text) = crate::text::as_text(data) {
+        return Ok(text);
+    }
     let json = serde_json::to_string(data)
         .map_err(|e| Error::invalid_input("data", format!("cannot be serialised: {e}")))?;
     if json.starts_with('"') {
-        // The value serialised as a JSON string: send the string itself, not its quoted form.
+        // A string the probe left alone (a raw JSON string literal): send it unquoted too.
         return serde_json::from_str::<String>(&json)
             .map_err(|e| Error::invalid_input("data", e.to_string()));
     }

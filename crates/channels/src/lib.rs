@@ -10,6 +10,7 @@ mod events;
 mod queries;
 pub mod signing;
 pub mod validate;
+mod text;
 mod webhook;
 
 #[cfg(feature = "sandbox")]
