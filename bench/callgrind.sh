@@ -2,7 +2,8 @@
 # Client instructions per request for each throughput scenario, with valgrind's callgrind:
 # (count at 3000 requests - count at 1000 requests) / 2000, which cancels start-up and warm-up.
 # The server runs as its own process, outside valgrind. Deterministic, unlike wall-clock
-# figures on a shared machine. Usage: bench/callgrind.sh [CONCURRENCY]  (default 64; ~5 min)
+# figures on a shared machine. Usage: bench/callgrind.sh [CONCURRENCY [SCENARIO...]]
+# (default 64 and every scenario, ~6 min; the ratio column is against the first scenario run)
 set -euo pipefail
 concurrency="${1:-64}"
 cd "$(dirname "$0")/.."
@@ -28,9 +29,11 @@ count() { # scenario-name-part requests
 echo "| scenario (c = $concurrency) | instructions/request | × bare |"
 echo "| --- | ---: | ---: |"
 bare=""
-for name in "bare reqwest POST" "beams publish_to_interests" "pushpad notifications.create" \
-    "diag: bare + 30 s timeout" "diag: push-core Transport" "diag: bare, Beams bytes" \
-    "diag: bare, Pushpad bytes"; do
+scenarios=("bare reqwest POST" "channels trigger" "beams publish_to_interests"
+    "pushpad notifications.create" "diag: bare + 30 s timeout" "diag: push-core Transport"
+    "diag: bare, Channels bytes" "diag: bare, Beams bytes" "diag: bare, Pushpad bytes")
+if [ "$#" -gt 1 ]; then scenarios=("${@:2}"); fi
+for name in "${scenarios[@]}"; do
     small="$(count "$name" 1000)"
     large="$(count "$name" 3000)"
     per=$(( (large - small) / 2000 ))

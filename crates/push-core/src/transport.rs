@@ -837,18 +837,18 @@ impl Transport {
         started: Instant,
     ) -> (Outcome, Result<Response>) {
         let inner = &*self.inner;
-        let mut builder = inner
-            .client
-            .request(request.method.to_reqwest(), url.clone())
-            .headers(inner.headers.clone())
-            .timeout(timeout);
+        // The request is assembled in place: the copy of the default headers becomes its
+        // header map (a builder would insert them one by one into another map).
+        let mut outgoing = reqwest::Request::new(request.method.to_reqwest(), url.clone());
+        *outgoing.headers_mut() = inner.headers.clone();
         for (name, value) in extra {
-            builder = builder.header(name.clone(), value.clone());
+            outgoing.headers_mut().append(name.clone(), value.clone());
         }
+        *outgoing.timeout_mut() = Some(timeout);
         if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+            *outgoing.body_mut() = Some(body.clone().into());
         }
-        let response = match builder.send().await {
+        let response = match inner.client.execute(outgoing).await {
             Ok(response) => response,
             Err(err) => return transport_failure(err, started),
         };
@@ -876,6 +876,14 @@ impl Transport {
             headers: resp_headers,
             body,
         };
+        if (200..300).contains(&status) {
+            // A success is never retried: its Retry-After, if any, does not matter.
+            let outcome = Outcome::Status {
+                status,
+                retry_after: None,
+            };
+            return (outcome, Ok(response));
+        }
         let retry_after = response
             .header("retry-after")
             .and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now()));
@@ -883,11 +891,7 @@ impl Transport {
             status,
             retry_after,
         };
-        if (200..300).contains(&status) {
-            (outcome, Ok(response))
-        } else {
-            (outcome, Err(self.api_error(&response)))
-        }
+        (outcome, Err(self.api_error(&response)))
     }
 }
 
