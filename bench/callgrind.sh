@@ -31,7 +31,7 @@ echo "| --- | ---: | ---: |"
 bare=""
 scenarios=("bare reqwest POST" "channels trigger" "beams publish_to_interests"
     "pushpad notifications.create" "diag: bare + 30 s timeout" "diag: push-core Transport"
-    "diag: bare, Channels bytes" "diag: bare, Beams bytes" "diag: bare, Pushpad bytes")
+    "(a) bare POST, Channels bytes" "(a) bare POST, Beams bytes" "(a) bare POST, Pushpad bytes")
 if [ "$#" -gt 1 ]; then scenarios=("${@:2}"); fi
 for name in "${scenarios[@]}"; do
     small="$(count "$name" 1000)"

@@ -21,9 +21,23 @@ pub(crate) const BEAMS_INSTANCE: &str = "97c56dfe-58f5-408b-ab3a-158e51a860f2";
 pub(crate) const BEAMS_KEY: &str =
     "3C7B4A6B2F1E0D9C8B7A6F5E4D3C2B1A0F9E8D7C6B5A4F3E2D1C0B9A8F7E6D5";
 
-/// Every throughput scenario, baseline first, in the order they run and print.
+/// Each SDK scenario and its twin: a bare POST of exactly the bytes that SDK sends, the
+/// baseline issue 9 names "(a)" (the same bytes, no signing).
+pub(crate) const TWINS: [(&str, &str); 3] = [
+    ("channels trigger", "(a) bare POST, Channels bytes"),
+    ("beams publish_to_interests", "(a) bare POST, Beams bytes"),
+    (
+        "pushpad notifications.create",
+        "(a) bare POST, Pushpad bytes",
+    ),
+];
+
+/// Every throughput scenario, baseline first, in the order they run and print: the short
+/// baseline, the three SDKs, then their twins.
 pub(crate) fn all(url: &str) -> Result<Vec<Scenario>, String> {
-    Ok(vec![bare(url)?, channels(url)?, beams(url)?, pushpad(url)?])
+    let mut all = vec![bare(url)?, channels(url)?, beams(url)?, pushpad(url)?];
+    all.extend(twins(url)?);
+    Ok(all)
 }
 
 /// (a) The baseline: one shared `reqwest::Client`, a static body, no signing, no retries.
@@ -155,7 +169,7 @@ fn pushpad(url: &str) -> Result<Scenario, String> {
 }
 
 /// Scenarios that take the SDK path apart, for finding where its cost goes
-/// (`push-bench run --diagnose`): the baseline plus a per-request timeout, and push-core's
+/// (`push-bench run --diagnose true`): the baseline plus a per-request timeout, and push-core's
 /// transport alone with the baseline's static body (no provider code).
 pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     let client = reqwest::Client::builder()
@@ -197,8 +211,14 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
             })
         }),
     };
+    Ok(vec![timeout, core])
+}
+
+/// The twins of [`TWINS`], in the same order.
+fn twins(url: &str) -> Result<Vec<Scenario>, String> {
+    let [channels_name, beams_name, pushpad_name] = TWINS.map(|(_, twin)| twin);
     let beams_twin = bare_twin(
-        "diag: bare, Beams bytes",
+        beams_name,
         format!("{url}/publish_api/v1/instances/{BEAMS_INSTANCE}/publishes/interests"),
         &[
             ("user-agent", "push-rs/0.1.0"),
@@ -208,7 +228,7 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
         r#"{"web":{"notification":{"body":"hello world, this is a 100-byte-ish payload","title":"my-event"}},"interests":["my-interest"]}"#,
     )?;
     let pushpad_twin = bare_twin(
-        "diag: bare, Pushpad bytes",
+        pushpad_name,
         format!("{url}/api/v1/projects/1/notifications"),
         &[
             ("user-agent", "pushpad-rust/0.1.0"),
@@ -224,12 +244,12 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
         .map_err(|e| e.to_string())?;
     let query = signer.signed_query("POST", "/apps/1/events", &[], channels_body.as_bytes());
     let channels_twin = bare_twin(
-        "diag: bare, Channels bytes",
+        channels_name,
         format!("{url}/apps/1/events?{query}"),
         &[("x-pusher-library", channels::LIBRARY)],
         channels_body,
     )?;
-    Ok(vec![timeout, core, channels_twin, beams_twin, pushpad_twin])
+    Ok(vec![channels_twin, beams_twin, pushpad_twin])
 }
 
 /// A bare POST of the bytes an SDK sends (same URL, same headers, same body), without the
