@@ -9,8 +9,8 @@ mod encryption;
 mod events;
 mod queries;
 pub mod signing;
-pub mod validate;
 mod text;
+pub mod validate;
 mod webhook;
 
 #[cfg(feature = "sandbox")]

@@ -20,6 +20,6 @@ pub use retry::{Decision, Outcome, RetryPolicy, Sleeper, classify, parse_retry_a
 pub use secret::Secret;
 pub use signing::{HmacSha256Key, constant_time_eq, hmac_sha256_hex, md5_hex};
 pub use transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Endpoint, ErrorParser, HttpClient, MAX_RESPONSE_BODY, Method,
-    Request, Response, Transport, TransportBuilder, USER_AGENT, default_error_parser,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Endpoint, ErrorParser, HttpClient, MAX_RESPONSE_BODY,
+    Method, Request, Response, Transport, TransportBuilder, USER_AGENT, default_error_parser,
 };
