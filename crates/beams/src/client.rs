@@ -456,6 +456,11 @@ fn check_body_size(kind: &str, len: usize) -> Result<()> {
 
 /// The bytes `s` takes as a JSON string, quotes included (serde_json's escaping).
 fn json_string_len(s: &str) -> usize {
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    // Most ids need no escape: one quick pass settles that.
+    if !s.bytes().any(escaped) {
+        return s.len() + 2;
+    }
     2 + s
         .bytes()
         .map(|b| match b {
