@@ -114,7 +114,8 @@ impl Request {
 
     /// A request to an [`Endpoint`] parsed once by [`Transport::endpoint`], which spares the
     /// per-request URL parsing of [`Request::new`]. Add a query string with
-    /// [`Request::query`].
+    /// [`Request::query`]. The endpoint's URL is used as it is: send the request through the
+    /// transport that made the endpoint.
     ///
     /// ```
     /// use push_core::{Method, Request, Transport};
