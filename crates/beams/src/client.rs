@@ -143,15 +143,16 @@ impl ClientBuilder {
             t = t.http_client(c);
         }
         let transport = t.build()?;
-        let publish = |kind: &str| {
+        let publish = |audience: Audience| {
             let path = format!(
-                "/publish_api/v1/instances/{}/publishes/{kind}",
-                self.instance_id
+                "/publish_api/v1/instances/{}/publishes/{}",
+                self.instance_id,
+                audience.key()
             );
             transport.endpoint(&path)
         };
-        let publish_interests = publish("interests")?;
-        let publish_users = publish("users")?;
+        let publish_interests = publish(Audience::Interests)?;
+        let publish_users = publish(Audience::Users)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 publish_interests,
@@ -261,11 +262,10 @@ impl Client {
         &self.inner.instance_id
     }
 
-    fn publish_endpoint(&self, kind: &str) -> &Endpoint {
-        if kind == "users" {
-            &self.inner.publish_users
-        } else {
-            &self.inner.publish_interests
+    fn publish_endpoint(&self, audience: Audience) -> &Endpoint {
+        match audience {
+            Audience::Interests => &self.inner.publish_interests,
+            Audience::Users => &self.inner.publish_users,
         }
     }
 
@@ -279,10 +279,8 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<String> {
         validate::interests(interests, Some(validate::MAX_INTERESTS))?;
-        let body = Body::new(request)?;
-        let bytes = body.with_audience("interests", interests)?;
-        check_body_size("interests", bytes.len())?;
-        self.send_publish("interests", bytes).await
+        self.publish_one(Audience::Interests, interests, request)
+            .await
     }
 
     /// Publishes to 1..=1000 user ids; returns the publish id.
@@ -295,10 +293,20 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<String> {
         validate::users(users, Some(validate::MAX_USERS))?;
+        self.publish_one(Audience::Users, users, request).await
+    }
+
+    /// One publish request to a validated audience.
+    async fn publish_one<S: AsRef<str>>(
+        &self,
+        audience: Audience,
+        items: &[S],
+        request: &PublishRequest,
+    ) -> Result<String> {
         let body = Body::new(request)?;
-        let bytes = body.with_audience("users", users)?;
-        check_body_size("users", bytes.len())?;
-        self.send_publish("users", bytes).await
+        let bytes = body.with_audience(audience.key(), items)?;
+        check_body_size(audience, bytes.len())?;
+        self.send_publish(audience, bytes).await
     }
 
     /// Publishes to any number of user ids: the whole list is validated first, then split into
@@ -313,8 +321,7 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         validate::users(users, None)?;
-        self.chunked("users", users, validate::MAX_USERS, request)
-            .await
+        self.chunked(Audience::Users, users, request).await
     }
 
     /// Publishes to any number of interests, in requests of at most 100 interests and 10 KiB of
@@ -329,28 +336,32 @@ impl Client {
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         validate::interests(interests, None)?;
-        self.chunked("interests", interests, validate::MAX_INTERESTS, request)
-            .await
+        self.chunked(Audience::Interests, interests, request).await
     }
 
     async fn chunked<S: AsRef<str>>(
         &self,
-        kind: &'static str,
+        audience: Audience,
         items: &[S],
-        size: usize,
         request: &PublishRequest,
     ) -> Result<Vec<ChunkResult>> {
         let body = Body::new(request)?;
         let body = &body;
         // Cut by count and by body size (Beams refuses a larger body), before anything is sent.
-        let ranges = plan(items, kind, body.head.len(), size, max_body(kind))?;
+        let ranges = plan(
+            items,
+            audience.key(),
+            body.head.len(),
+            audience.max_items(),
+            audience.max_body(),
+        )?;
         // Chunk bodies are built lazily, only as slots free up, so memory stays bounded by the
         // concurrency rather than the audience size.
         let mut results: Vec<ChunkResult> = stream::iter(ranges.into_iter().enumerate())
             .map(|(index, range)| async move {
                 let chunk = &items[range.clone()];
-                let result = match body.with_audience(kind, chunk) {
-                    Ok(bytes) => self.send_publish(kind, bytes).await,
+                let result = match body.with_audience(audience.key(), chunk) {
+                    Ok(bytes) => self.send_publish(audience, bytes).await,
                     Err(e) => Err(e),
                 };
                 ChunkResult {
@@ -366,11 +377,11 @@ impl Client {
         Ok(results)
     }
 
-    async fn send_publish(&self, kind: &str, body: Vec<u8>) -> Result<String> {
+    async fn send_publish(&self, audience: Audience, body: Vec<u8>) -> Result<String> {
         let resp = self
             .inner
             .transport
-            .send(Request::to(Method::Post, self.publish_endpoint(kind)).json_body(body))
+            .send(Request::to(Method::Post, self.publish_endpoint(audience)).json_body(body))
             .await?;
         // Beams answers with Content-Type text/plain: parse the bytes regardless.
         let parsed: PublishResponse = serde_json::from_slice(resp.body())
@@ -425,23 +436,48 @@ impl Client {
     }
 }
 
-/// The payload serialised once, as a JSON object's bytes; the audience is spliced in last.
 /// The largest body Beams accepts for a publish to interests.
 pub const MAX_INTERESTS_BODY: usize = 10 * 1024;
 /// The largest body Beams accepts for a publish to users.
 pub const MAX_USERS_BODY: usize = 200 * 1024;
 
-fn max_body(kind: &str) -> usize {
-    if kind == "interests" {
-        MAX_INTERESTS_BODY
-    } else {
-        MAX_USERS_BODY
+/// Who a publish goes to: its body key, its URL and its limits follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Interests,
+    Users,
+}
+
+impl Audience {
+    /// The body key (and the last path segment of the publish URL).
+    fn key(self) -> &'static str {
+        match self {
+            Self::Interests => "interests",
+            Self::Users => "users",
+        }
+    }
+
+    /// The most items one request may name.
+    fn max_items(self) -> usize {
+        match self {
+            Self::Interests => validate::MAX_INTERESTS,
+            Self::Users => validate::MAX_USERS,
+        }
+    }
+
+    /// The largest body Beams accepts.
+    fn max_body(self) -> usize {
+        match self {
+            Self::Interests => MAX_INTERESTS_BODY,
+            Self::Users => MAX_USERS_BODY,
+        }
     }
 }
 
 /// Refuses a single publish whose body Beams would refuse for its size.
-fn check_body_size(kind: &str, len: usize) -> Result<()> {
-    let max = max_body(kind);
+fn check_body_size(audience: Audience, len: usize) -> Result<()> {
+    let max = audience.max_body();
+    let kind = audience.key();
     if len > max {
         return Err(Error::invalid_input(
             "body",
@@ -510,6 +546,7 @@ fn plan<S: AsRef<str>>(
     Ok(ranges)
 }
 
+/// The payload serialised once, as a JSON object's bytes; the audience is spliced in last.
 struct Body {
     /// Serialised object minus its closing `}`, e.g. `{"apns":{...}`.
     head: Vec<u8>,
