@@ -42,8 +42,8 @@ impl ser::Error for NotText {
 type No = Impossible<String, NotText>;
 
 macro_rules! not_text {
-    ($($method:ident($($ty:ty),*);)*) => {
-        $(fn $method(self, $(_: $ty),*) -> Result<String, NotText> { Err(NotText) })*
+    ($($method:ident($($ty:ty),*) -> $ret:ty;)*) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<$ret, NotText> { Err(NotText) })*
     };
 }
 
@@ -88,23 +88,30 @@ impl ser::Serializer for Probe {
     }
 
     not_text! {
-        serialize_bool(bool);
-        serialize_i8(i8);
-        serialize_i16(i16);
-        serialize_i32(i32);
-        serialize_i64(i64);
-        serialize_i128(i128);
-        serialize_u8(u8);
-        serialize_u16(u16);
-        serialize_u32(u32);
-        serialize_u64(u64);
-        serialize_u128(u128);
-        serialize_f32(f32);
-        serialize_f64(f64);
-        serialize_bytes(&[u8]);
-        serialize_none();
-        serialize_unit();
-        serialize_unit_struct(&'static str);
+        serialize_bool(bool) -> String;
+        serialize_i8(i8) -> String;
+        serialize_i16(i16) -> String;
+        serialize_i32(i32) -> String;
+        serialize_i64(i64) -> String;
+        serialize_i128(i128) -> String;
+        serialize_u8(u8) -> String;
+        serialize_u16(u16) -> String;
+        serialize_u32(u32) -> String;
+        serialize_u64(u64) -> String;
+        serialize_u128(u128) -> String;
+        serialize_f32(f32) -> String;
+        serialize_f64(f64) -> String;
+        serialize_bytes(&[u8]) -> String;
+        serialize_none() -> String;
+        serialize_unit() -> String;
+        serialize_unit_struct(&'static str) -> String;
+        serialize_seq(Option<usize>) -> No;
+        serialize_tuple(usize) -> No;
+        serialize_tuple_struct(&'static str, usize) -> No;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> No;
+        serialize_map(Option<usize>) -> No;
+        serialize_struct(&'static str, usize) -> No;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> No;
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -114,39 +121,6 @@ impl ser::Serializer for Probe {
         _: &'static str,
         _: &T,
     ) -> Result<String, NotText> {
-        Err(NotText)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<No, NotText> {
-        Err(NotText)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<No, NotText> {
         Err(NotText)
     }
 }

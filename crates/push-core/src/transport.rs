@@ -849,11 +849,10 @@ impl Transport {
         if let Some(body) = &request.body {
             *outgoing.body_mut() = Some(body.clone().into());
         }
-        let response = match inner.client.execute(outgoing).await {
+        let mut response = match inner.client.execute(outgoing).await {
             Ok(response) => response,
             Err(err) => return transport_failure(err, started),
         };
-        let mut response = response;
         let status = response.status().as_u16();
         // Taken, not copied: the body is read through the response without its headers.
         let resp_headers = std::mem::take(response.headers_mut());
