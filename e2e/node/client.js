@@ -6,6 +6,7 @@
 // Reads one JSON command per line on stdin:
 //   {"cmd":"subscribe","channel":"..."}  {"cmd":"unsubscribe","channel":"..."}
 //   {"cmd":"signin"}  {"cmd":"disconnect"}  {"cmd":"exit"}
+//   {"cmd":"client_event","channel":"...","event":"client-...","data":<any JSON>}
 // Writes one JSON object per line on stdout for everything it sees:
 //   {"type":"state","previous","current","socket_id"}     connection state changes
 //   {"type":"raw","event","channel","data"}                every protocol message received
@@ -129,6 +130,12 @@ function handle(command) {
     case 'signin':
       pusher.signin();
       break;
+    case 'client_event': {
+      const channel = pusher.channel(command.channel);
+      const sent = channel ? channel.trigger(command.event, command.data) : false;
+      out({ type: 'client_event_sent', channel: command.channel, sent: Boolean(sent) });
+      break;
+    }
     case 'disconnect':
       pusher.disconnect();
       break;

@@ -59,7 +59,8 @@ impl Soketi {
                 "key": APP_KEY,
                 "secret": APP_SECRET,
                 "enabled": true,
-                "enableClientMessages": false,
+                // On, so a pusher-js client event reaches the client_event webhook.
+                "enableClientMessages": true,
                 "enableUserAuthentication": true,
                 "maxConnections": -1,
                 "maxBackendEventsPerSecond": -1,
@@ -67,7 +68,7 @@ impl Soketi {
                 "maxReadRequestsPerSecond": -1,
                 "webhooks": [{
                     "url": webhook_url,
-                    "event_types": ["channel_occupied", "channel_vacated", "member_added", "member_removed"],
+                    "event_types": ["channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event"],
                 }],
             }],
         });

@@ -70,10 +70,22 @@ const SIGNIN: &str = "sign-in by authenticate_user, then send_to_user received";
 const QUERIES: &str = "channels_info / channel_info / users_info reflect the live connections";
 const TERMINATE: &str = "terminate_user_connections disconnects the user";
 const WEBHOOKS: &str = "webhooks from soketi pass validate_webhook; tampered copies do not";
+const CLIENT_EVENT: &str =
+    "a pusher-js client event reaches us in soketi's client_event webhook, verified, data intact";
 
-const ALL_CASES: [&str; 11] = [
-    PUBLIC, MULTI, BATCH, EXCLUSION, PRIVATE, PRESENCE, ENCRYPTED, SIGNIN, QUERIES, TERMINATE,
+const ALL_CASES: [&str; 12] = [
+    PUBLIC,
+    MULTI,
+    BATCH,
+    EXCLUSION,
+    PRIVATE,
+    PRESENCE,
+    ENCRYPTED,
+    SIGNIN,
+    QUERIES,
+    TERMINATE,
     WEBHOOKS,
+    CLIENT_EVENT,
 ];
 
 /// No case may take longer than this, whatever it waits for.
@@ -152,7 +164,9 @@ async fn run(scenario: Scenario, isolation: Isolation) -> Result<(), String> {
     // soketi answers a refused API request with HTTP 200 and an error body, which a client
     // cannot tell from success: show what it answers to a request signed by our client.
     let path = format!("/apps/{APP_ID}/channels");
-    let query = api.signed_query("GET", &path, &[], b"");
+    let query = api
+        .signed_query(channels::Method::Get, &path, &[], b"")
+        .context("signing the probe")?;
     let answer = crate::soketi::http_get(soketi.port(), &format!("{path}?{query}")).await;
     crate::say(&format!(
         "{label} soketi's answer to GET {path} signed by our client: {answer:?}"
@@ -185,6 +199,7 @@ async fn run(scenario: Scenario, isolation: Isolation) -> Result<(), String> {
     case!(QUERIES, queries);
     case!(TERMINATE, terminate_user);
     case!(WEBHOOKS, webhooks);
+    case!(CLIENT_EVENT, client_event_webhook);
 
     let Ctx { a, b, .. } = ctx;
     a.close().await;
@@ -728,4 +743,60 @@ async fn webhooks(ctx: &mut Ctx) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// soketi (like sockudo) puts a client event's `data` into the webhook as a JSON object, where
+/// Pusher documents a string: the signed webhook must verify and keep the data.
+async fn client_event_webhook(ctx: &mut Ctx) -> Result<(), String> {
+    let w = ctx.wait;
+    let channel = "private-e2e-client";
+    ctx.a.subscribe(channel, w).await?;
+    let data = json!({"text": "typing…", "n": 1, "nested": {"ok": true}});
+    ctx.a
+        .command(json!({"cmd": "client_event", "channel": channel, "event": "client-typing", "data": data}))
+        .await?;
+    let deadline = Instant::now() + w;
+    loop {
+        for d in ctx.endpoint.webhooks() {
+            if !String::from_utf8_lossy(&d.body).contains("client_event") {
+                continue;
+            }
+            let hook = ctx
+                .api
+                .validate_webhook_with_content_type(&d.content_type, &d.key, &d.signature, &d.body)
+                .context(&format!(
+                    "client_event delivery refused ({})",
+                    String::from_utf8_lossy(&d.body)
+                ))?;
+            for event in hook.events {
+                if let WebhookEvent::ClientEvent {
+                    channel: on,
+                    event,
+                    data: text,
+                    socket_id,
+                    ..
+                } = event
+                    && on == channel
+                    && event == "client-typing"
+                {
+                    let got: Value = serde_json::from_str(&text)
+                        .map_err(|e| format!("client event data {text:?} is not JSON: {e}"))?;
+                    same("client event data", &got, &data)?;
+                    return same(
+                        "client event socket_id",
+                        &json!(socket_id),
+                        &json!(ctx.a.socket_id()),
+                    );
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "no client_event webhook for {channel} within {} ms ({} deliveries)",
+                w.as_millis(),
+                ctx.endpoint.webhooks().len()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -1,6 +1,150 @@
 //! Webhooks: verification of what Channels posts to your server, and its typed events.
+//!
+//! The fields a client chose and the server only passes on (a client event's `data`, a user
+//! id) are read whatever JSON they arrive as: Pusher documents strings, while soketi and
+//! sockudo put a client event's `data` in as an object, and a presence `user_id` may be a
+//! number. Such a field is exposed as text: a JSON string as it is, any other value as its
+//! compact JSON (`{"a":1}`, `10`).
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Reads any JSON value as text: a string as it is, anything else as its compact JSON, keys
+/// in the order the server wrote them.
+fn text<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    Ok(JsonText::deserialize(de)?.into_text())
+}
+
+/// [`text`] for an optional field (`null` and absent are `None`).
+fn optional_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    Ok(match JsonText::deserialize(de)? {
+        JsonText::Json(json) if json == "null" => None,
+        other => Some(other.into_text()),
+    })
+}
+
+/// A JSON value read back as text, whatever deserializer carries it (an internally tagged
+/// enum buffers its fields, so a raw slice of the body is not available there).
+enum JsonText {
+    /// A JSON string, unescaped.
+    Str(String),
+    /// Any other value, as compact JSON.
+    Json(String),
+}
+
+impl JsonText {
+    fn into_text(self) -> String {
+        match self {
+            Self::Str(s) | Self::Json(s) => s,
+        }
+    }
+
+    /// The value as JSON text (a string quoted again).
+    fn into_json(self) -> String {
+        match self {
+            Self::Str(s) => serde_json::to_string(&s).unwrap_or_default(),
+            Self::Json(json) => json,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(JsonTextVisitor)
+    }
+}
+
+struct JsonTextVisitor;
+
+impl<'de> Visitor<'de> for JsonTextVisitor {
+    type Value = JsonText;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<JsonText, E> {
+        Ok(JsonText::Json(v.to_string()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<JsonText, E> {
+        Ok(JsonText::Json(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<JsonText, E> {
+        Ok(JsonText::Json(v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<JsonText, E> {
+        // serde_json's own formatting (and `null` for what JSON cannot hold).
+        Ok(JsonText::Json(
+            serde_json::to_string(&v).unwrap_or_else(|_| "null".to_owned()),
+        ))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<JsonText, E> {
+        Ok(JsonText::Str(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<JsonText, E> {
+        Ok(JsonText::Str(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<JsonText, E> {
+        Ok(JsonText::Json("null".to_owned()))
+    }
+
+    fn visit_none<E>(self) -> Result<JsonText, E> {
+        Ok(JsonText::Json("null".to_owned()))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<JsonText, D::Error> {
+        JsonText::deserialize(de)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonText, A::Error> {
+        let mut out = String::from("[");
+        while let Some(item) = seq.next_element::<JsonText>()? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&item.into_json());
+        }
+        out.push(']');
+        Ok(JsonText::Json(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonText, A::Error> {
+        let mut out = String::from("{");
+        while let Some((key, value)) = map.next_entry::<String, JsonText>()? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&key).unwrap_or_default());
+            out.push(':');
+            out.push_str(&value.into_json());
+        }
+        out.push('}');
+        Ok(JsonText::Json(out))
+    }
+}
+
+/// Reads a count given as a JSON number or as a string of digits.
+fn count<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
+    match Value::deserialize(de)? {
+        Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a count"))),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a count"))),
+        other => Err(serde::de::Error::custom(format!("{other} is not a count"))),
+    }
+}
 
 /// A verified webhook: when Channels sent it and what happened.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -31,14 +175,16 @@ pub enum WebhookEvent {
     MemberAdded {
         /// The channel.
         channel: String,
-        /// The user.
+        /// The user (a numeric id arrives as its digits).
+        #[serde(deserialize_with = "text")]
         user_id: String,
     },
     /// A user left a presence channel.
     MemberRemoved {
         /// The channel.
         channel: String,
-        /// The user.
+        /// The user (a numeric id arrives as its digits).
+        #[serde(deserialize_with = "text")]
         user_id: String,
     },
     /// A client sent an event on a private or presence channel. On an encrypted channel
@@ -48,13 +194,15 @@ pub enum WebhookEvent {
         channel: String,
         /// The client event's name.
         event: String,
-        /// The event's data.
+        /// The event's data as text: a JSON string as it is, any other JSON value (soketi
+        /// and sockudo send an object) as its compact JSON.
+        #[serde(deserialize_with = "text")]
         data: String,
         /// The sending connection.
         #[serde(default)]
         socket_id: Option<String>,
-        /// The sending user (presence channels).
-        #[serde(default)]
+        /// The sending user (presence channels; a numeric id arrives as its digits).
+        #[serde(default, deserialize_with = "optional_text")]
         user_id: Option<String>,
     },
     /// A client subscribed to a cache channel that had no cached event.
@@ -66,7 +214,8 @@ pub enum WebhookEvent {
     SubscriptionCount {
         /// The channel.
         channel: String,
-        /// The new count.
+        /// The new count (a number, or a string of digits).
+        #[serde(deserialize_with = "count")]
         subscription_count: u64,
     },
     /// An event type this version does not know.
@@ -79,4 +228,34 @@ pub enum WebhookEvent {
 pub(crate) fn is_json_content_type(value: &str) -> bool {
     let media_type = value.split(';').next().unwrap_or_default().trim();
     media_type.eq_ignore_ascii_case("application/json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Any JSON value read back as text is its compact JSON (serde_json's own for a map whose
+    /// keys it already sorts), and a string is itself.
+    #[test]
+    fn json_text_is_compact_json_in_the_order_written() {
+        for json in [
+            r#"{"a":1,"b":[true,null,2.5,-3,"x\"y"],"c":{"d":"é\n"}}"#,
+            "[]",
+            "{}",
+            "0",
+            "1e300",
+            "-0.5",
+            "18446744073709551615",
+        ] {
+            let value: Value = serde_json::from_str(json).unwrap();
+            let text = text(&mut serde_json::Deserializer::from_str(json)).unwrap();
+            assert_eq!(text, serde_json::to_string(&value).unwrap(), "{json}");
+        }
+        let spaced = text(&mut serde_json::Deserializer::from_str(
+            r#"{ "z" : 1 , "a" : [ 1 ] }"#,
+        ));
+        assert_eq!(spaced.unwrap(), r#"{"z":1,"a":[1]}"#);
+        let string = text(&mut serde_json::Deserializer::from_str(r#""say \"hi\"""#));
+        assert_eq!(string.unwrap(), r#"say "hi""#);
+    }
 }
