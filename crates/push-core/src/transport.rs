@@ -314,6 +314,32 @@ fn parse_url(text: &str) -> Result<reqwest::Url> {
         .map_err(|err| Error::invalid_input("path", format!("not a valid URL path: {err}")))
 }
 
+/// Parses `base_url` + `path_and_query` and refuses the URL unless its path is exactly the
+/// base path followed by the request's path as given. URL parsing resolves `.` and `..`
+/// segments (also written `%2e`), reads `\` as `/` and re-encodes some characters; any of
+/// those would send the request somewhere other than where the caller's segments say.
+fn parse_exact(base_url: &str, base_path: &str, path_and_query: &str) -> Result<reqwest::Url> {
+    let url = parse_url(&format!("{base_url}{path_and_query}"))?;
+    let path = path_and_query
+        .split_once('?')
+        .map_or(path_and_query, |(path, _)| path);
+    let exact = url
+        .path()
+        .strip_prefix(base_path)
+        .is_some_and(|rest| rest == path);
+    if !exact {
+        return Err(Error::invalid_input(
+            "path",
+            format!(
+                "{path:?} would reach the server as {:?}: a path segment is . or .., or holds a \
+                 character the URL rewrites",
+                url.path()
+            ),
+        ));
+    }
+    Ok(url)
+}
+
 /// A successful answer: status, headers and the whole body.
 #[derive(Clone)]
 pub struct Response {
@@ -627,6 +653,7 @@ impl TransportBuilder {
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
+                base_path: parsed.path().trim_end_matches('/').to_owned(),
                 base_url,
                 headers,
                 timeout: self.timeout,
@@ -650,6 +677,8 @@ pub struct Transport {
 struct Inner {
     client: reqwest::Client,
     base_url: String,
+    /// The base URL's path without its trailing `/` (empty for the root).
+    base_path: String,
     headers: HeaderMap,
     timeout: Duration,
     retry: RetryPolicy,
@@ -715,7 +744,7 @@ impl Transport {
             ));
         }
         Ok(Endpoint {
-            url: parse_url(&format!("{}{path}", self.inner.base_url))?,
+            url: parse_exact(&self.inner.base_url, &self.inner.base_path, path)?,
             path: path.into(),
         })
     }
@@ -756,7 +785,7 @@ impl Transport {
         let inner = &*self.inner;
         let url = match &request.target {
             Target::Relative(path_and_query) => {
-                parse_url(&format!("{}{path_and_query}", inner.base_url))?
+                parse_exact(&inner.base_url, &inner.base_path, path_and_query)?
             }
             Target::Endpoint { endpoint, query } => endpoint.url_with(query.as_deref())?,
         };

@@ -272,3 +272,64 @@ fn endpoint_paths_must_be_paths() {
     let query_replaced = Request::post("/a?old=1").query("new=2");
     assert_eq!(query_replaced.path_and_query(), "/a?new=2");
 }
+
+#[tokio::test]
+async fn a_path_reaches_the_server_exactly_as_given_or_not_at_all() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    let t = Transport::builder(format!("{}/api/v1", server.uri()))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    // Paths the URL parser would rewrite (dot segments, `%2e`, a backslash, characters it
+    // encodes): refused, nothing sent.
+    for rewritten in [
+        "/users/..",
+        "/users/.",
+        "/users/../x",
+        "/users/%2e%2e",
+        "/users/.%2E/x",
+        "/users/a\\b",
+        "/users/a b",
+        "/users/ü",
+        "/users/a#b",
+    ] {
+        let err = t.send(Request::delete(rewritten)).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == "path"),
+            "{rewritten}: {err:?}"
+        );
+        assert!(t.endpoint(rewritten).is_err(), "{rewritten}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // Unusual but exact paths are sent as they are.
+    for exact in [
+        "/users/...",
+        "/users/a%2Fb",
+        "/users/%C3%BC",
+        "/users/a;b,c=d@e",
+    ] {
+        t.send(Request::delete(format!("{exact}?q=1")))
+            .await
+            .unwrap();
+    }
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/users/...",
+            "/api/v1/users/a%2Fb",
+            "/api/v1/users/%C3%BC",
+            "/api/v1/users/a;b,c=d@e"
+        ]
+    );
+}
