@@ -47,7 +47,14 @@ fn channels(c: &mut Criterion) {
     let body = br#"{"name":"my-event","data":"{\"message\":\"hello world, a hundred bytes\"}","channels":["my-channel"]}"#;
     assert!((95..=110).contains(&body.len()), "{}", body.len());
     c.bench_function("channels/sign_trigger_100b", |b| {
-        b.iter(|| client.signed_query("POST", "/apps/123456/events", &[], black_box(body)));
+        b.iter(|| {
+            client.signed_query(
+                channels::Method::Post,
+                "/apps/123456/events",
+                &[],
+                black_box(body),
+            )
+        });
     });
     c.bench_function("channels/authorize_private", |b| {
         b.iter(|| {

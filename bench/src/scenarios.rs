@@ -242,7 +242,14 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
     let signer = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
         .build()
         .map_err(|e| e.to_string())?;
-    let query = signer.signed_query("POST", "/apps/1/events", &[], channels_body.as_bytes());
+    let query = signer
+        .signed_query(
+            channels::Method::Post,
+            "/apps/1/events",
+            &[],
+            channels_body.as_bytes(),
+        )
+        .map_err(|e| e.to_string())?;
     let channels_twin = bare_twin(
         channels_name,
         format!("{url}/apps/1/events?{query}"),

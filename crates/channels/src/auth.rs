@@ -46,6 +46,11 @@ impl PresenceMember {
         &self.user_id
     }
 
+    /// The `user_info` JSON, when set.
+    pub(crate) fn user_info_json(&self) -> Option<&str> {
+        self.user_info.as_deref()
+    }
+
     /// The `channel_data` text: compact JSON, `user_id` first.
     pub fn to_json(&self) -> String {
         object_json(&[
@@ -121,10 +126,6 @@ impl UserData {
             ("user_info", self.user_info.as_ref()),
             ("watchlist", watchlist.as_ref()),
         ])
-    }
-
-    pub(crate) fn watchlist_ids(&self) -> &[String] {
-        self.watchlist.as_deref().unwrap_or_default()
     }
 }
 

@@ -20,7 +20,7 @@ use crate::events::{
     TriggerOptions, TriggerResponse, check_event_options, check_options, event_data, info_param,
 };
 use crate::queries::{ChannelInfo, ChannelsInfo, UsersInfo};
-use crate::signing::{auth_string, signed_query};
+use crate::signing::{auth_string, sign_query, signed_query};
 use crate::validate::{self, PRESENCE_PREFIX, PRIVATE_PREFIX, SERVER_TO_USER_PREFIX};
 use crate::webhook::{Webhook, WebhookEvent, is_json_content_type};
 
@@ -221,6 +221,17 @@ impl Client {
         for channel in channels {
             validate::channel_name(channel)?;
         }
+        self.event_body(channels, event, data, options)
+    }
+
+    /// The body of a trigger to channels already checked (or built by `send_to_user`).
+    fn event_body(
+        &self,
+        channels: &[String],
+        event: &str,
+        data: &str,
+        options: &TriggerOptions,
+    ) -> Result<Vec<u8>> {
         validate::event_name(event)?;
         check_options(options)?;
         let encrypted = channels.iter().any(|c| validate::is_encrypted_channel(c));
@@ -323,8 +334,11 @@ impl Client {
         data: &T,
     ) -> Result<TriggerResponse> {
         validate::user_id(user_id)?;
-        let channel = format!("{SERVER_TO_USER_PREFIX}{user_id}");
-        self.trigger(channel, event, data).await
+        let channels = [format!("{SERVER_TO_USER_PREFIX}{user_id}")];
+        let data = event_data(data)?;
+        let body = self.event_body(&channels, event, &data, &TriggerOptions::new())?;
+        self.post(Request::to(Method::Post, &self.inner.events), body)
+            .await
     }
 
     /// Disconnects every connection of a signed-in user.
@@ -332,7 +346,7 @@ impl Client {
     /// # Errors
     /// A malformed user id; [`Error::Api`] when Channels refuses; transport errors.
     pub async fn terminate_user_connections(&self, user_id: &str) -> Result<()> {
-        validate::user_id(user_id)?;
+        validate::user_id_segment(user_id)?;
         let path = format!(
             "/apps/{}/users/{}/terminate_connections",
             self.inner.app_id,
@@ -366,9 +380,7 @@ impl Client {
         attributes: &[Attribute],
     ) -> Result<ChannelsInfo> {
         if let Some(prefix) = prefix {
-            validate::channel_name(prefix).map_err(|_| {
-                Error::invalid_input("prefix", "a prefix uses the channel-name characters only")
-            })?;
+            validate::channel_prefix(prefix)?;
         }
         for attribute in attributes {
             match attribute {
@@ -400,22 +412,33 @@ impl Client {
         self.get(&path, &params).await
     }
 
-    /// One channel's state, with the attributes asked for.
+    /// One channel's state, with the attributes asked for: `subscription_count`,
+    /// `user_count` of a presence channel, `cache` of a cache channel (`cache-`,
+    /// `private-cache-`, `private-encrypted-cache-`, `presence-cache-`).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a malformed channel name, or `user_count` on a channel that
-    /// is not a presence channel; [`Error::Api`] and transport errors.
+    /// [`Error::InvalidInput`] for a malformed channel name, `.` or `..` (which a URL would
+    /// resolve away), or an attribute the channel does not have (the service refuses those
+    /// too); [`Error::Api`] and transport errors; [`Error::Decode`] for an answer without
+    /// `occupied`.
     pub async fn channel_info(
         &self,
         channel: &str,
         attributes: &[Attribute],
     ) -> Result<ChannelInfo> {
-        queryable_channel(channel)?;
-        if attributes.contains(&Attribute::UserCount) && !channel.starts_with(PRESENCE_PREFIX) {
-            return Err(Error::invalid_input(
-                "info",
-                "user_count is available only for presence channels",
-            ));
+        validate::channel_segment(channel)?;
+        let presence = channel.starts_with(PRESENCE_PREFIX);
+        for attribute in attributes {
+            let refusal = match attribute {
+                Attribute::UserCount if !presence => {
+                    "user_count is available only for presence channels"
+                }
+                Attribute::Cache if !validate::is_cache_channel(channel) => {
+                    "cache is available only for cache channels"
+                }
+                _ => continue,
+            };
+            return Err(Error::invalid_input("info", refusal));
         }
         let info = info_param(attributes);
         let mut params = Vec::new();
@@ -432,7 +455,7 @@ impl Client {
     /// [`Error::InvalidInput`] for a channel that is not a valid presence channel name;
     /// [`Error::Api`] and transport errors.
     pub async fn users_info(&self, channel: &str) -> Result<UsersInfo> {
-        queryable_channel(channel)?;
+        validate::channel_segment(channel)?;
         if !channel.starts_with(PRESENCE_PREFIX) {
             return Err(Error::invalid_input(
                 "channel",
@@ -483,11 +506,9 @@ impl Client {
         }
         let channel_data = match (is_presence, member) {
             (true, Some(member)) => {
-                if member.user_id().is_empty() {
-                    return Err(Error::invalid_input(
-                        "user_id",
-                        "a presence member needs a user id",
-                    ));
+                validate::presence_user_id(member.user_id())?;
+                if let Some(info) = member.user_info_json() {
+                    validate::presence_user_info(info)?;
                 }
                 Some(member.to_json())
             }
@@ -550,12 +571,8 @@ impl Client {
     /// [`Error::InvalidInput`] for a malformed socket id, user id or watchlist entry.
     pub fn authenticate_user(&self, socket_id: &str, user: &UserData) -> Result<UserAuth> {
         validate::socket_id(socket_id)?;
+        // The service asks only for a non-empty id; watchlist entries are the app's own ids.
         validate::user_id(user.id())?;
-        for id in user.watchlist_ids() {
-            validate::user_id(id).map_err(|_| {
-                Error::invalid_input("watchlist", format!("{id:?} is not a valid user id"))
-            })?;
-        }
         let user_data = user.to_json();
         let auth = auth_string(
             &self.inner.key,
@@ -665,25 +682,49 @@ impl Client {
 
     // ----- plumbing -----------------------------------------------------------------------
 
-    /// The signed query string for a request; exposed for custom endpoints and tests.
+    /// The signed query string for a request (Pusher's `createSignedQueryString`), for an
+    /// endpoint this crate has no method for. `params` are the request's own parameters;
+    /// `body` the exact bytes that will be sent (empty for none).
     ///
     /// ```
+    /// use channels::Method;
+    ///
     /// let client = channels::Client::builder("3", "278d425bdf160c739803", "7ad3773142a6692b25b8")
     ///     .clock(push_core::Clock::fixed(1353088179))
     ///     .build()?;
     /// let body = br#"{"name":"foo","channels":["project-3"],"data":"{\"some\":\"data\"}"}"#;
-    /// let query = client.signed_query("POST", "/apps/3/events", &[], body);
+    /// let query = client.signed_query(Method::Post, "/apps/3/events", &[], body)?;
     /// assert!(query.ends_with("auth_signature=da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"));
+    ///
+    /// // The signature's own parameters cannot be given twice.
+    /// assert!(client.signed_query(Method::Get, "/apps/3/channels", &[("body_md5", "x")], b"").is_err());
     /// # Ok::<(), channels::Error>(())
     /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] as [`signing::signed_query`](crate::signing::signed_query)
+    /// describes: a reserved, repeated or malformed parameter name, or a malformed path.
     pub fn signed_query(
         &self,
-        method: &str,
+        method: Method,
         path: &str,
         params: &[(&str, &str)],
         body: &[u8],
-    ) -> String {
+    ) -> Result<String> {
         signed_query(
+            &self.inner.key,
+            &self.inner.secret,
+            method,
+            path,
+            params,
+            body,
+            self.inner.clock.unix_seconds(),
+        )
+    }
+
+    /// Signs this crate's own request (its parameters are valid by construction).
+    fn sign(&self, method: Method, path: &str, params: &[(&str, &str)], body: &[u8]) -> String {
+        sign_query(
             &self.inner.key,
             &self.inner.secret,
             method,
@@ -710,32 +751,18 @@ impl Client {
 
     /// Signs and sends `request` (a `POST` without a query yet) with `body`.
     async fn post<T: DeserializeOwned>(&self, request: Request, body: Vec<u8>) -> Result<T> {
-        let query = self.signed_query("POST", request.path(), &[], &body);
+        let query = self.sign(Method::Post, request.path(), &[], &body);
         let request = request.query(query).json_body(body);
         let response = self.inner.transport.send(request).await?;
         decode(&response)
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, params: &[(&str, &str)]) -> Result<T> {
-        let query = self.signed_query("GET", path, params, &[]);
+        let query = self.sign(Method::Get, path, params, &[]);
         let request = Request::new(Method::Get, format!("{path}?{query}"));
         let response = self.inner.transport.send(request).await?;
         decode(&response)
     }
-}
-
-/// A channel that can be named in a query path: a valid name, and not a per-user
-/// `#server-to-user-*` channel (a `#` would end the URL path; such channels are reached through
-/// `send_to_user`, and their state is not part of the documented API).
-fn queryable_channel(channel: &str) -> Result<()> {
-    validate::channel_name(channel)?;
-    if channel.starts_with(SERVER_TO_USER_PREFIX) {
-        return Err(Error::invalid_input(
-            "channel",
-            "#server-to-user- channels cannot be queried; use send_to_user to reach them",
-        ));
-    }
-    Ok(())
 }
 
 /// Some Pusher-protocol servers (soketi) answer a refused request with a 2xx status and a body
@@ -757,18 +784,24 @@ fn error_in_success(body: &[u8]) -> Option<Error> {
     })
 }
 
-/// Decodes a 2xx answer; an empty body counts as `{}`.
+/// Decodes a 2xx answer; an empty body counts as `{}` (the documented answer of a trigger),
+/// so an answer that needs fields (`occupied`, `channels`, `users`) fails to decode instead of
+/// being invented.
 fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
     let body = response.body();
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return serde_json::from_slice(b"{}").map_err(|e| Error::decode(e.to_string()));
-    }
-    if let Some(err) = error_in_success(body) {
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    if !empty && let Some(err) = error_in_success(body) {
         return Err(err);
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let json: &[u8] = if empty { b"{}" } else { body };
+    serde_json::from_slice(json).map_err(|e| {
+        let what = if empty {
+            "an empty body"
+        } else {
+            "a body that is not the expected JSON"
+        };
         Error::decode(format!(
-            "Channels answered {} with a body that is not the expected JSON: {e}",
+            "Channels answered {} with {what}: {e}",
             response.status()
         ))
     })

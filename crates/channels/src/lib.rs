@@ -25,6 +25,6 @@ pub use events::{
     Attribute, BatchEvent, BatchResponse, ChannelAttributes, IntoChannels, TriggerOptions,
     TriggerResponse, event_data,
 };
-pub use push_core::{ApiError, Clock, Error, Result, RetryPolicy};
+pub use push_core::{ApiError, Clock, Error, Method, Result, RetryPolicy};
 pub use queries::{CachedEvent, ChannelInfo, ChannelsInfo, PresenceUser, UsersInfo};
 pub use webhook::{Webhook, WebhookEvent};

@@ -11,8 +11,8 @@ use crate::events::ChannelAttributes;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelsInfo {
-    /// Channel name → attributes (only `user_count`, and only when asked for).
-    #[serde(default)]
+    /// Channel name → attributes (only `user_count`, and only when asked for). Required in
+    /// the answer: a body without it is a decode error.
     pub channels: HashMap<String, ChannelAttributes>,
 }
 
@@ -20,8 +20,8 @@ pub struct ChannelsInfo {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelInfo {
-    /// Whether the channel has at least one subscriber.
-    #[serde(default)]
+    /// Whether the channel has at least one subscriber. The service always reports it; an
+    /// answer without it is a decode error, never a guess.
     pub occupied: bool,
     /// Connections subscribed, when asked for.
     #[serde(default)]
@@ -50,8 +50,7 @@ pub struct CachedEvent {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct UsersInfo {
-    /// The users subscribed to the presence channel.
-    #[serde(default)]
+    /// The users subscribed to the presence channel. Required in the answer.
     pub users: Vec<PresenceUser>,
 }
 

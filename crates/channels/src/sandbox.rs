@@ -83,20 +83,22 @@ pub struct Limits {
     pub max_channels: usize,
     /// The most events per batch.
     pub max_batch: usize,
-    /// The longest event name.
+    /// The longest event name, in bytes.
     pub max_event_name: usize,
-    /// The longest channel name.
+    /// The longest channel name, in characters (`#server-to-user-` channels aside).
     pub max_channel_name: usize,
 }
 
 impl Default for Limits {
+    /// The documented limits: 10 KiB of data, 100 channels a trigger, 10 events a batch,
+    /// 255-byte event names, 164-character channel names.
     fn default() -> Self {
         Self {
             max_data_bytes: 10_240,
             max_channels: 100,
             max_batch: 10,
-            max_event_name: 200,
-            max_channel_name: 200,
+            max_event_name: crate::validate::MAX_EVENT_NAME_LEN,
+            max_channel_name: crate::validate::MAX_CHANNEL_NAME_LEN,
         }
     }
 }
@@ -310,6 +312,9 @@ fn handle(
         ("GET", ["channels", channel]) => channel_info(state, req, channel),
         ("GET", ["channels", channel, "users"]) => channel_users(state, req, channel),
         ("POST", ["users", user_id, "terminate_connections"]) => {
+            if let Some(resp) = extraneous_params(req) {
+                return resp;
+            }
             terminations.push((*user_id).to_owned());
             SandboxResponse::json(200, &json!({}))
         }
@@ -405,11 +410,15 @@ struct BatchBody {
     batch: Option<Vec<EventBody>>,
 }
 
+/// A channel name the service accepts: the documented alphabet and length, or a per-user
+/// channel of any non-empty user id.
 fn valid_channel(name: &str, limits: &Limits) -> bool {
-    let body = name.strip_prefix("#server-to-user-").unwrap_or(name);
-    !body.is_empty()
-        && name.len() <= limits.max_channel_name
-        && body
+    if let Some(user_id) = name.strip_prefix("#server-to-user-") {
+        return !user_id.is_empty();
+    }
+    !name.is_empty()
+        && name.chars().count() <= limits.max_channel_name
+        && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_=@,.;".contains(&b))
 }
@@ -430,16 +439,13 @@ fn check_event(
     limits: &Limits,
     single_channel: bool,
 ) -> Result<(RecordedEvent, Option<String>), SandboxResponse> {
-    let Some(name) = ev.name else {
+    let Some(name) = ev.name.filter(|n| !n.is_empty()) else {
         return Err(text(400, "Missing required parameter: name"));
     };
-    if name.is_empty() || name.chars().count() > limits.max_event_name {
+    if name.len() > limits.max_event_name {
         return Err(text(
             400,
-            format!(
-                "Event name too long (max {} characters)",
-                limits.max_event_name
-            ),
+            format!("Event name too long (max {} bytes)", limits.max_event_name),
         ));
     }
     let data = match ev.data {
@@ -447,17 +453,25 @@ fn check_event(
         Some(_) => return Err(text(400, "data must be a string")),
         None => return Err(text(400, "Missing required parameter: data")),
     };
-    let channels = match (ev.channels, ev.channel) {
-        (Some(list), None) => list,
-        (None, Some(one)) => vec![one],
-        (Some(_), Some(_)) => return Err(text(400, "Supply either channel or channels, not both")),
-        (None, None) => return Err(text(400, "Missing required parameter: channels")),
+    // A trigger names its channels in `channels`, or one in `channel` (both are documented;
+    // given both, the event goes to every channel named). A batch entry names its one
+    // `channel` (documented as required there).
+    let channels = if single_channel {
+        match ev.channel {
+            Some(one) => vec![one],
+            None => return Err(text(400, "Missing required parameter: channel")),
+        }
+    } else {
+        let mut channels = ev.channels.unwrap_or_default();
+        if let Some(one) = ev.channel
+            && !channels.contains(&one)
+        {
+            channels.push(one);
+        }
+        channels
     };
     if channels.is_empty() {
         return Err(text(400, "Missing required parameter: channels"));
-    }
-    if single_channel && channels.len() > 1 {
-        return Err(text(400, "A batched event must have exactly one channel"));
     }
     if channels.len() > limits.max_channels {
         return Err(text(
@@ -499,7 +513,8 @@ fn check_event(
     ))
 }
 
-/// The `info` attributes of `channel`, or the 400 to send for one the channel cannot have.
+/// The `info` attributes of `channel` for `GET /channels/{name}`, or the 400 the service
+/// documents for an attribute the channel does not have.
 fn channel_attributes(
     channels: &BTreeMap<String, ChannelState>,
     channel: &str,
@@ -519,20 +534,50 @@ fn channel_attributes(
                     "Cannot retrieve the user count unless the channel is a presence channel",
                 ));
             }
-            "subscription_count" if !presence => {
+            // The docs' table lists it for non-presence channels, but their own example
+            // answer carries it beside user_count: answered for every channel.
+            "subscription_count" => {
                 out.insert("subscription_count".into(), json!(state.subscription_count));
             }
-            "subscription_count" => {
+            "cache" if crate::validate::is_cache_channel(channel) => {
+                // The sandbox keeps no cached events: the documented answer for an empty cache.
+                out.insert("cache".into(), Value::Null);
+            }
+            "cache" => {
                 return Err(text(
                     400,
-                    "Cannot retrieve the subscription count of a presence channel",
+                    "Cannot retrieve the cache unless the channel is a cache channel",
                 ));
             }
-            "cache" => {}
             other => return Err(text(400, format!("Unsupported info attribute: {other}"))),
         }
     }
     Ok(out)
+}
+
+/// The `info` attributes of a triggered channel: the counts that apply to it (a presence
+/// channel has both), and nothing for attributes that do not. The service documents no
+/// refusal here; it reports what it can for each channel.
+fn triggered_attributes(
+    channels: &BTreeMap<String, ChannelState>,
+    channel: &str,
+    info: &str,
+) -> serde_json::Map<String, Value> {
+    let state = channels.get(channel).cloned().unwrap_or_default();
+    let presence = channel.starts_with("presence-");
+    let mut out = serde_json::Map::new();
+    for attr in info.split(',') {
+        match attr {
+            "user_count" if presence => {
+                out.insert("user_count".into(), json!(distinct_users(&state)));
+            }
+            "subscription_count" => {
+                out.insert("subscription_count".into(), json!(state.subscription_count));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn distinct_users(state: &ChannelState) -> usize {
@@ -542,13 +587,9 @@ fn distinct_users(state: &ChannelState) -> usize {
     ids.len()
 }
 
+/// The JSON body. The docs ask senders to set `Content-Type: application/json` but document
+/// no refusal without it, so only the body itself is judged.
 fn parse_body<T: for<'de> Deserialize<'de>>(req: &SandboxRequest) -> Result<T, SandboxResponse> {
-    if !req
-        .header("content-type")
-        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/json"))
-    {
-        return Err(text(400, "Content-Type must be application/json"));
-    }
     serde_json::from_slice(&req.body).map_err(|err| text(400, format!("Invalid JSON body: {err}")))
 }
 
@@ -570,15 +611,14 @@ fn trigger(
         None => json!({}),
         Some(info) => {
             let s = state.lock().unwrap_or_else(PoisonError::into_inner);
-            let mut channels = serde_json::Map::new();
-            for ch in &event.channels {
-                match channel_attributes(&s.channels, ch, info) {
-                    Ok(attrs) => {
-                        channels.insert(ch.clone(), Value::Object(attrs));
-                    }
-                    Err(resp) => return resp,
-                }
-            }
+            let channels: serde_json::Map<String, Value> = event
+                .channels
+                .iter()
+                .map(|ch| {
+                    let attrs = triggered_attributes(&s.channels, ch, info);
+                    (ch.clone(), Value::Object(attrs))
+                })
+                .collect();
             json!({ "channels": channels })
         }
     };
@@ -621,16 +661,15 @@ fn batch(
     let any_info = accepted.iter().any(|(_, info)| info.is_some());
     let answer = if any_info {
         let s = state.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut out = Vec::with_capacity(accepted.len());
-        for (event, info) in &accepted {
-            match info {
-                Some(info) => match channel_attributes(&s.channels, &event.channels[0], info) {
-                    Ok(attrs) => out.push(Value::Object(attrs)),
-                    Err(resp) => return resp,
-                },
-                None => out.push(json!({})),
-            }
-        }
+        let out: Vec<Value> = accepted
+            .iter()
+            .map(|(event, info)| match info {
+                Some(info) => {
+                    Value::Object(triggered_attributes(&s.channels, &event.channels[0], info))
+                }
+                None => json!({}),
+            })
+            .collect();
         json!({ "batch": out })
     } else {
         json!({})
@@ -690,21 +729,29 @@ fn channel_info(state: &Mutex<State>, req: &SandboxRequest, channel: &str) -> Sa
     }
 }
 
-fn channel_users(state: &Mutex<State>, req: &SandboxRequest, channel: &str) -> SandboxResponse {
+/// The 400 for parameters beyond the signature's, on the endpoints documented with "No
+/// additional parameters needed or allowed".
+fn extraneous_params(req: &SandboxRequest) -> Option<SandboxResponse> {
     let extraneous: Vec<String> = req
         .query_pairs()
         .into_iter()
         .map(|(k, _)| k)
         .filter(|k| !k.starts_with("auth_") && k != "body_md5")
         .collect();
-    if !extraneous.is_empty() {
-        return text(
+    (!extraneous.is_empty()).then(|| {
+        text(
             400,
             format!(
                 "The following query string parameters are extraneous: {}",
                 extraneous.join(", ")
             ),
-        );
+        )
+    })
+}
+
+fn channel_users(state: &Mutex<State>, req: &SandboxRequest, channel: &str) -> SandboxResponse {
+    if let Some(resp) = extraneous_params(req) {
+        return resp;
     }
     if !channel.starts_with("presence-") {
         return text(400, "Users may only be requested for presence channels");

@@ -5,38 +5,131 @@
 //! HMAC-SHA256 keyed by the app secret. `body_md5` is signed only when there is a body;
 //! `auth_signature` is appended last.
 
-use push_core::{HmacSha256Key, md5_hex};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use push_core::{Error, HmacSha256Key, Method, Result, md5_hex};
 
 /// The auth version this crate signs with.
 pub const AUTH_VERSION: &str = "1.0";
 
+/// The parameter names this module writes itself; a caller's parameter may not be named so.
+pub const RESERVED_PARAMS: [&str; 5] = [
+    "auth_key",
+    "auth_timestamp",
+    "auth_version",
+    "auth_signature",
+    "body_md5",
+];
+
+/// Characters percent-encoded in a query value on the wire (the signature covers the raw
+/// value, as the service decodes the query before it verifies): controls, space, non-ASCII
+/// and the characters that would end or split a value.
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
 /// The signed query string of one request: what goes after `?`.
 ///
-/// `params` are the request's own parameters (for example `info`); their values must already
-/// be URL-safe, which the callers in this crate guarantee by validating them.
+/// `params` are the request's own parameters (for example `info`). Their names are sent and
+/// signed lower-cased; their values are signed as given and percent-encoded on the wire where
+/// a query needs it. `method` is signed upper-case, as the service recomputes it.
 ///
 /// ```
 /// use channels::signing::signed_query;
-/// use push_core::HmacSha256Key;
+/// use push_core::{HmacSha256Key, Method};
 ///
 /// // The Channels REST API documentation's example request.
 /// let secret = HmacSha256Key::new(b"7ad3773142a6692b25b8");
 /// let body = br#"{"name":"foo","channels":["project-3"],"data":"{\"some\":\"data\"}"}"#;
 /// let query = signed_query(
-///     "278d425bdf160c739803", &secret, "POST", "/apps/3/events", &[], body, 1353088179,
-/// );
+///     "278d425bdf160c739803", &secret, Method::Post, "/apps/3/events", &[], body, 1353088179,
+/// )?;
 /// assert!(query.contains("body_md5=ec365a775a4cd0599faeb73354201b6f"));
 /// assert!(query.ends_with("auth_signature=da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"));
+///
+/// // A parameter this function writes itself is refused.
+/// let err = signed_query("k", &secret, Method::Get, "/x", &[("Auth_Key", "y")], b"", 1);
+/// assert!(err.unwrap_err().is_invalid_input());
+/// # Ok::<(), push_core::Error>(())
 /// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a path that does not start with `/` or holds `?` or `#`, and
+/// for a parameter whose name is empty, is not made of `A-Za-z0-9_.-`, is given twice, or is
+/// one of [`RESERVED_PARAMS`] (in any case).
 pub fn signed_query(
     key: &str,
     secret: &HmacSha256Key,
-    method: &str,
+    method: Method,
+    path: &str,
+    params: &[(&str, &str)],
+    body: &[u8],
+    timestamp: u64,
+) -> Result<String> {
+    if !path.starts_with('/') || path.contains(['?', '#']) {
+        return Err(Error::invalid_input(
+            "path",
+            "a request path starts with / and has no query or fragment",
+        ));
+    }
+    let mut seen: Vec<String> = Vec::with_capacity(params.len());
+    for (name, _) in params {
+        let lower = name.to_ascii_lowercase();
+        if lower.is_empty()
+            || !lower
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            return Err(Error::invalid_input(
+                "params",
+                format!("{name:?} is not a parameter name (A-Z a-z 0-9 _ . - only)"),
+            ));
+        }
+        if RESERVED_PARAMS.contains(&lower.as_str()) {
+            return Err(Error::invalid_input(
+                "params",
+                format!("{lower} is written by the signature itself and cannot be given"),
+            ));
+        }
+        if seen.contains(&lower) {
+            return Err(Error::invalid_input(
+                "params",
+                format!("{lower} is given twice"),
+            ));
+        }
+        seen.push(lower);
+    }
+    Ok(sign_query(
+        key, secret, method, path, params, body, timestamp,
+    ))
+}
+
+/// [`signed_query`] for parameters already known to be valid (this crate's own).
+pub(crate) fn sign_query(
+    key: &str,
+    secret: &HmacSha256Key,
+    method: Method,
     path: &str,
     params: &[(&str, &str)],
     body: &[u8],
     timestamp: u64,
 ) -> String {
+    let method = method.as_str();
     let timestamp = timestamp.to_string();
     let body_md5 = (!body.is_empty()).then(|| md5_hex(body));
     let mut query = String::with_capacity(160 + params.len() * 32);
@@ -52,7 +145,8 @@ pub fn signed_query(
             query.push_str("&body_md5=");
             query.push_str(md5);
         }
-        return sign_into(query, secret, method, path);
+        let signature = signature(secret, method, path, &query);
+        return finish(query, &signature);
     }
     let mut pairs: Vec<(String, &str)> = Vec::with_capacity(params.len() + 4);
     pairs.push(("auth_key".to_owned(), key));
@@ -66,29 +160,39 @@ pub fn signed_query(
     }
     pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
 
+    // Signed with the raw values; sent with each value encoded where a query needs it.
+    let mut wire = String::with_capacity(query.capacity());
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             query.push('&');
+            wire.push('&');
         }
         query.push_str(name);
         query.push('=');
         query.push_str(value);
+        wire.push_str(name);
+        wire.push('=');
+        wire.extend(utf8_percent_encode(value, QUERY_VALUE));
     }
-    sign_into(query, secret, method, path)
+    finish(wire, &signature(secret, method, path, &query))
 }
 
-/// Appends `&auth_signature=` and the signature of `METHOD\nPATH\nQUERY` to `query`.
-fn sign_into(mut query: String, secret: &HmacSha256Key, method: &str, path: &str) -> String {
-    let signature = secret.sign_parts(&[
+/// The signature of `METHOD\nPATH\nSIGNED`.
+fn signature(secret: &HmacSha256Key, method: &str, path: &str, signed: &str) -> [u8; 32] {
+    secret.sign_parts(&[
         method.as_bytes(),
         b"\n",
         path.as_bytes(),
         b"\n",
-        query.as_bytes(),
-    ]);
-    query.push_str("&auth_signature=");
-    push_hex(&mut query, &signature);
-    query
+        signed.as_bytes(),
+    ])
+}
+
+/// Appends `&auth_signature=` and the hex `signature` to the wire query.
+fn finish(mut wire: String, signature: &[u8]) -> String {
+    wire.push_str("&auth_signature=");
+    push_hex(&mut wire, signature);
+    wire
 }
 
 /// The `key:signature` string Channels uses for channel and user authorization.

@@ -8,7 +8,8 @@ use crate::common::*;
 type Outcome = channels::Result<()>;
 
 async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)> {
-    let long = "a".repeat(201);
+    let long = "a".repeat(165);
+    let long_event = "e".repeat(256);
     let big = "x".repeat(10 * 1024 + 1);
     let many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
     let batch = |n: usize| -> Vec<BatchEvent> {
@@ -40,7 +41,7 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
         ),
         (
             "channel",
-            "channel of 201 chars",
+            "channel of 165 chars",
             ok(client.trigger(long.as_str(), "e", "d").await),
         ),
         (
@@ -70,8 +71,8 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
         ),
         (
             "event",
-            "event of 201 bytes",
-            ok(client.trigger("c", &long, "d").await),
+            "event of 256 bytes",
+            ok(client.trigger("c", &long_event, "d").await),
         ),
         (
             "data",
@@ -162,13 +163,87 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
         ),
         (
             "user_id",
-            "user id with a slash (terminate)",
-            client.terminate_user_connections("a/b").await,
+            "user id \"..\" (terminate: a dot segment)",
+            client.terminate_user_connections("..").await,
         ),
         (
             "user_id",
-            "user id of 201 chars",
-            client.terminate_user_connections(&long).await,
+            "user id \".\" (terminate: a dot segment)",
+            client.terminate_user_connections(".").await,
+        ),
+        (
+            "user_id",
+            "empty user id (terminate)",
+            client.terminate_user_connections("").await,
+        ),
+        (
+            "channel",
+            "a per-user channel triggered directly",
+            ok(client.trigger("#server-to-user-bob", "e", "d").await),
+        ),
+        (
+            "channel",
+            "a per-user channel among others",
+            ok(client
+                .trigger(["room", "#server-to-user-bob"], "e", "d")
+                .await),
+        ),
+        (
+            "channel",
+            "a per-user channel in a batch",
+            client
+                .trigger_batch(&[BatchEvent::new("#server-to-user-bob", "e", "d").unwrap()])
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "channel",
+            "channel_info of \"..\" (a dot segment)",
+            client.channel_info("..", &[]).await.map(|_| ()),
+        ),
+        (
+            "channel",
+            "channel_info of \".\" (a dot segment)",
+            client.channel_info(".", &[]).await.map(|_| ()),
+        ),
+        (
+            "channel",
+            "users_info of \"..\" (a dot segment)",
+            client.users_info("..").await.map(|_| ()),
+        ),
+        (
+            "info",
+            "cache of a channel that is not a cache channel",
+            client
+                .channel_info("room", &[Attribute::Cache])
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "user_id",
+            "presence member id of 129 characters",
+            client
+                .authorize_channel(
+                    "1.2",
+                    "presence-x",
+                    Some(&PresenceMember::new("é".repeat(129))),
+                )
+                .map(|_| ()),
+        ),
+        (
+            "user_info",
+            "presence member info over 1 KiB",
+            client
+                .authorize_channel(
+                    "1.2",
+                    "presence-x",
+                    Some(
+                        &PresenceMember::new("u")
+                            .user_info(&"i".repeat(1100))
+                            .unwrap(),
+                    ),
+                )
+                .map(|_| ()),
         ),
         (
             "prefix",
@@ -260,13 +335,6 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
             "sign-in with an empty id",
             client
                 .authenticate_user("1.2", &UserData::new(""))
-                .map(|_| ()),
-        ),
-        (
-            "watchlist",
-            "sign-in with a bad watchlist id",
-            client
-                .authenticate_user("1.2", &UserData::new("u").watchlist(["a b"]))
                 .map(|_| ()),
         ),
         (

@@ -84,7 +84,7 @@ async fn channel_info_decodes_every_attribute() {
     .await;
     let info = client
         .channel_info(
-            "presence-room",
+            "presence-cache-room",
             &[
                 Attribute::SubscriptionCount,
                 Attribute::UserCount,

@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod common;
 mod config;
+mod edges;
 mod errors;
 mod faults;
 mod props;

@@ -100,6 +100,81 @@ async fn trigger_roundtrip_and_tamper() {
     assert_eq!(sb.events().len(), 1);
 }
 
+/// The sandbox holds to what the service documents, no more: a trigger may name `channel`
+/// and `channels`, a batch entry needs its `channel`, the endpoints documented without
+/// parameters refuse extra ones, and `GET` of one channel answers what applies.
+#[tokio::test]
+async fn the_sandbox_enforces_the_documented_rules_only() {
+    let sb = Sandbox::start().await.unwrap();
+    sb.seed_channel("presence-x", ChannelState::presence(["u1", "u2"]));
+    let t = Transport::builder(sb.url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let base = vec![
+        ("auth_key", SANDBOX_KEY.to_owned()),
+        ("auth_timestamp", now()),
+        ("auth_version", "1.0".to_owned()),
+    ];
+    let post = |path: &'static str, body: &'static str, extra: &[(&'static str, String)]| {
+        let mut params = base.clone();
+        params.extend_from_slice(extra);
+        let q = sign("POST", path, &params, body, SANDBOX_SECRET);
+        t.send(Request::post(format!("{path}?{q}")).json_body(body))
+    };
+    let get = |path: &str, info: &str| {
+        let mut params = base.clone();
+        params.push(("info", info.to_owned()));
+        let q = sign("GET", path, &params, "", SANDBOX_SECRET);
+        t.send(Request::get(format!("{path}?{q}")))
+    };
+
+    post(
+        "/apps/123456/events",
+        r#"{"name":"e","data":"d","channel":"one","channels":["two"]}"#,
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(sb.take_events()[0].channels, ["two", "one"]);
+    let err = post(
+        "/apps/123456/batch_events",
+        r#"{"batch":[{"name":"e","data":"d","channels":["two"]}]}"#,
+        &[],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    let err = post(
+        "/apps/123456/users/bob/terminate_connections",
+        "{}",
+        &[("info", "x".to_owned())],
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("extraneous"), "{err}");
+    assert!(sb.terminated_users().is_empty());
+
+    let room = get(
+        "/apps/123456/channels/presence-x",
+        "subscription_count,user_count",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        room.body(),
+        br#"{"occupied":true,"subscription_count":2,"user_count":2}"#
+    );
+    let err = get("/apps/123456/channels/room", "cache")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    let cache = get("/apps/123456/channels/cache-room", "cache")
+        .await
+        .unwrap();
+    assert_eq!(cache.body(), br#"{"cache":null,"occupied":false}"#);
+}
+
 mod through_the_client {
     use channels::sandbox::{ChannelState, Limits, Sandbox};
     use channels::{Attribute, BatchEvent, MasterKey, TriggerOptions};
@@ -147,19 +222,24 @@ mod through_the_client {
             .await
             .unwrap();
         assert_eq!(answer.channels["presence-lobby"].user_count, Some(2));
-        // The service refuses user_count for a non-presence channel; so does the sandbox.
-        let err = client
+        // A trigger's `info` is answered with the counts that apply to each channel (the
+        // docs' own examples ask both of a list mixing presence and other channels): no
+        // user_count for a channel that is not presence, both counts for one that is.
+        let mixed = client
             .trigger_with(
-                "room",
+                ["room", "presence-lobby"],
                 "count",
                 "",
-                &TriggerOptions::new().info([Attribute::UserCount]),
+                &TriggerOptions::new().info([Attribute::SubscriptionCount, Attribute::UserCount]),
             )
             .await
-            .unwrap_err();
-        assert_eq!(err.status(), Some(400));
+            .unwrap();
+        assert_eq!(mixed.channels["room"].user_count, None);
+        assert_eq!(mixed.channels["room"].subscription_count, Some(4));
+        assert_eq!(mixed.channels["presence-lobby"].user_count, Some(2));
+        assert_eq!(mixed.channels["presence-lobby"].subscription_count, Some(2));
         let first = sb.take_events();
-        assert_eq!(first.len(), 3, "{first:?}");
+        assert_eq!(first.len(), 4, "{first:?}");
         assert_eq!(first[0].data, r#"{"n":1}"#);
         assert_eq!(first[0].channels, vec!["room", "presence-lobby"]);
         assert_eq!(first[0].socket_id.as_deref(), Some("1.2"));

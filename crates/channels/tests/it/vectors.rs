@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use channels::{Client, MasterKey, PresenceMember, UserData, WebhookEvent};
+use channels::{Client, MasterKey, Method, PresenceMember, UserData, WebhookEvent};
 use push_core::Clock;
 use serde_json::Value;
 
@@ -135,7 +135,9 @@ fn user_authentication_matches_node() {
 fn signed_query_strings_match_node_and_the_docs() {
     let c = case(&node(), "channels.create_signed_query_string");
     let body = c["input"]["body"].as_str().unwrap();
-    let query = client().signed_query("POST", "/apps/123456/events", &[], body.as_bytes());
+    let query = client()
+        .signed_query(Method::Post, "/apps/123456/events", &[], body.as_bytes())
+        .unwrap();
     assert_eq!(query, c["output"].as_str().unwrap());
 
     let c = case(&node(), "channels.create_signed_query_string.docs_example");
@@ -143,7 +145,9 @@ fn signed_query_strings_match_node_and_the_docs() {
         .clock(Clock::fixed(1_353_088_179))
         .build()
         .unwrap();
-    let query = docs.signed_query("POST", "/apps/3/events", &[], body.as_bytes());
+    let query = docs
+        .signed_query(Method::Post, "/apps/3/events", &[], body.as_bytes())
+        .unwrap();
     assert_eq!(query, c["output"].as_str().unwrap());
 }
 

@@ -302,12 +302,14 @@ async fn python_signatures_agree_where_the_bytes_agree() {
         if method != "POST" {
             continue;
         }
-        let ours = client.signed_query(
-            method,
-            req["path"].as_str().unwrap(),
-            &[],
-            req["body"].as_str().unwrap().as_bytes(),
-        );
+        let ours = client
+            .signed_query(
+                channels::Method::Post,
+                req["path"].as_str().unwrap(),
+                &[],
+                req["body"].as_str().unwrap().as_bytes(),
+            )
+            .unwrap();
         let sig = |q: &str| {
             q.split('&')
                 .find_map(|p| p.strip_prefix("auth_signature="))
