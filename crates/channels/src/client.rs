@@ -20,7 +20,7 @@ use crate::events::{
     TriggerOptions, TriggerResponse, check_event_options, check_options, event_data, info_param,
 };
 use crate::queries::{ChannelInfo, ChannelsInfo, UsersInfo};
-use crate::signing::{auth_string, sign_query, signed_query};
+use crate::signing::{auth_string, check_request, sign_query};
 use crate::validate::{self, PRESENCE_PREFIX, PRIVATE_PREFIX, SERVER_TO_USER_PREFIX};
 use crate::webhook::{Webhook, WebhookEvent, is_json_content_type};
 
@@ -711,15 +711,8 @@ impl Client {
         params: &[(&str, &str)],
         body: &[u8],
     ) -> Result<String> {
-        signed_query(
-            &self.inner.key,
-            &self.inner.secret,
-            method,
-            path,
-            params,
-            body,
-            self.inner.clock.unix_seconds(),
-        )
+        check_request(path, params)?;
+        Ok(self.sign(method, path, params, body))
     }
 
     /// Signs this crate's own request (its parameters are valid by construction).

@@ -81,6 +81,14 @@ pub fn signed_query(
     body: &[u8],
     timestamp: u64,
 ) -> Result<String> {
+    check_request(path, params)?;
+    Ok(sign_query(
+        key, secret, method, path, params, body, timestamp,
+    ))
+}
+
+/// The checks of [`signed_query`]: the path's shape and the caller's parameter names.
+pub(crate) fn check_request(path: &str, params: &[(&str, &str)]) -> Result<()> {
     if !path.starts_with('/') || path.contains(['?', '#']) {
         return Err(Error::invalid_input(
             "path",
@@ -114,9 +122,7 @@ pub fn signed_query(
         }
         seen.push(lower);
     }
-    Ok(sign_query(
-        key, secret, method, path, params, body, timestamp,
-    ))
+    Ok(())
 }
 
 /// [`signed_query`] for parameters already known to be valid (this crate's own).

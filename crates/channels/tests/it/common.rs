@@ -145,3 +145,14 @@ fn minify(json: &str) -> String {
     }
     out
 }
+
+/// A server that answers every request with `status` and `body`, and a client pointed at it.
+pub(crate) async fn answer(status: u16, body: &str) -> (wiremock::MockServer, Client) {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(status).set_body_string(body))
+        .mount(&server)
+        .await;
+    let client = fixed_client(&server.uri());
+    (server, client)
+}

@@ -272,20 +272,10 @@ fn signed_query_signs_what_the_server_checks() {
     assert!(client.signed_query(Method::Get, "x", &[], b"").is_err());
 }
 
-async fn answering(status: u16, body: &str) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(status).set_body_string(body))
-        .mount(&server)
-        .await;
-    let client = fixed_client(&server.uri());
-    (server, client)
-}
-
 #[tokio::test]
 async fn required_answer_fields_are_never_invented() {
     for (status, body) in [(200, "{}"), (204, ""), (200, r#"{"user_count":3}"#)] {
-        let (_server, client) = answering(status, body).await;
+        let (_server, client) = answer(status, body).await;
         let err = client.channel_info("room", &[]).await.unwrap_err();
         assert!(
             matches!(err, Error::Decode { .. }),
@@ -297,10 +287,10 @@ async fn required_answer_fields_are_never_invented() {
         let err = client.channels_info(None, &[]).await.unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     }
-    let (_server, client) = answering(200, r#"{"occupied":false}"#).await;
+    let (_server, client) = answer(200, r#"{"occupied":false}"#).await;
     assert!(!client.channel_info("room", &[]).await.unwrap().occupied);
     // A trigger's documented answer is `{}` (or nothing): that is no error.
-    let (_server, client) = answering(200, "").await;
+    let (_server, client) = answer(200, "").await;
     assert!(
         client
             .trigger("c", "e", "d")
@@ -309,7 +299,7 @@ async fn required_answer_fields_are_never_invented() {
             .channels
             .is_empty()
     );
-    let (_server, client) = answering(200, "{}").await;
+    let (_server, client) = answer(200, "{}").await;
     let info = client
         .channel_info("presence-x", &[Attribute::SubscriptionCount])
         .await;

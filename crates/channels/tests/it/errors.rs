@@ -2,20 +2,8 @@
 
 use channels::Attribute;
 use push_core::Error;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
-
-async fn answer(status: u16, body: &str) -> (MockServer, channels::Client) {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(status).set_body_string(body))
-        .mount(&server)
-        .await;
-    let client = fixed_client(&server.uri());
-    (server, client)
-}
 
 #[tokio::test]
 async fn error_statuses_are_typed_and_carry_the_servers_message() {
