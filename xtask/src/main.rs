@@ -15,8 +15,10 @@ use std::time::Instant;
 
 mod bench;
 mod ci;
+mod json;
 mod release;
 mod tools;
+mod workspace;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
