@@ -16,6 +16,7 @@ use std::time::Instant;
 mod bench;
 mod ci;
 mod json;
+mod registry;
 mod release;
 mod tools;
 mod workspace;

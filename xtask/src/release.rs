@@ -5,15 +5,18 @@
 //! already on the registry, and tags the release.
 //!
 //! The preflight runs every check before anything long and reports every problem together:
-//! clean tree, versions, changelog entry, tag absent. Which crates are published, and their
-//! order, come from `cargo metadata` (`workspace`), so a renamed or added package needs no
-//! change here.
+//! clean tree, versions, changelog entry, tag absent, and each publishable crate's name free on
+//! crates.io or already ours. Which crates those are, and their order, come from `cargo
+//! metadata` (`workspace`), so a renamed or added package needs no change here.
 
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::Step;
 use crate::workspace::{self, Package};
+
+/// How long the registry may take to answer for all the names together.
+const NAMES_DEADLINE: Duration = Duration::from_secs(40);
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut version = None;
@@ -95,7 +98,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Every check that needs no build, each printing its `ok` line when it passes; returns the
-/// workspace's members and every problem found.
+/// workspace's members and every problem found. The registry lookups run while the local
+/// checks do.
 fn preflight(version: &str) -> (Vec<Package>, Vec<String>) {
     let ok = |line: &str| crate::println_summary(&format!("ok     {line}"));
     let mut problems = Vec::new();
@@ -103,7 +107,14 @@ fn preflight(version: &str) -> (Vec<Package>, Vec<String>) {
         problems.push(format!("could not read the workspace: {e}"));
         Vec::new()
     });
-    let publishable = packages.iter().filter(|p| p.publishable).count();
+    let mut crates: Vec<(String, Option<String>)> = packages
+        .iter()
+        .filter(|p| p.publishable)
+        .map(|p| (p.name.clone(), p.repository.clone()))
+        .collect();
+    crates.sort();
+    let publishable = crates.len();
+    let lookups = std::thread::spawn(move || crate::registry::check_names(&crates, NAMES_DEADLINE));
 
     match output("git", &["status", "--porcelain"]) {
         Ok(status) if status.trim().is_empty() => ok("clean tree"),
@@ -145,6 +156,16 @@ fn preflight(version: &str) -> (Vec<Package>, Vec<String>) {
         Ok(found) if found.trim().is_empty() => ok(&format!("tag {tag} is free")),
         Ok(_) => problems.push(format!("tag {tag} already exists")),
         Err(e) => problems.push(format!("could not list the tags: {e}")),
+    }
+
+    let names = lookups
+        .join()
+        .unwrap_or_else(|_| vec![Err("the registry lookups panicked".to_owned())]);
+    for name in names {
+        match name {
+            Ok(line) => ok(&line),
+            Err(problem) => problems.push(problem),
+        }
     }
     (packages, problems)
 }
