@@ -1,7 +1,7 @@
 //! Whether crates.io will take our crates' names: each must be free there, or already ours
 //! (published with this workspace's `repository`).
 //!
-//! The network is behind one function, [`lookup`], which runs `cargo info NAME --registry
+//! The network is behind one function, [`cargo_info`], which runs `cargo info NAME --registry
 //! crates-io` (about half a second: the sparse index file, and the newest `.crate` for its
 //! manifest). Reading its answer ([`parse_info`]) and judging it ([`judge`]) are pure.
 
@@ -108,25 +108,46 @@ pub(crate) fn judge(
     }
 }
 
-/// Asks crates.io what it has under `name` (the one function here that uses the network).
-/// Run outside the workspace so a half-edited manifest cannot change the answer, and online
-/// even where cargo is configured offline: an offline `cargo info` finds nothing and would
-/// pass every name. Cargo's own timeout and a single retry keep a dead network short.
-pub(crate) fn lookup(name: &str) -> Result<Listing, String> {
-    let out = Command::new("cargo")
-        .args(["info", "--registry", "crates-io", name])
-        .current_dir(std::env::temp_dir())
-        .env("CARGO_NET_OFFLINE", "false")
-        .env("CARGO_HTTP_TIMEOUT", "20")
-        .env("CARGO_NET_RETRY", "1")
-        .output()
-        .map_err(|e| format!("could not start cargo info: {e}"))?;
+/// Asks crates.io what it has under `name`.
+fn lookup(name: &str) -> Result<Listing, String> {
+    let out = cargo_info(name).map_err(|e| format!("could not start cargo info: {e}"))?;
     parse_info(
         name,
         out.status.success(),
         &String::from_utf8_lossy(&out.stdout),
         &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Whether crates.io has `name` at exactly `version` (`cargo info name@1.2` may describe
+/// 1.2.7, so the version it shows is compared).
+pub(crate) fn has_version(name: &str, version: &str) -> bool {
+    cargo_info(&format!("{name}@{version}")).is_ok_and(|out| {
+        out.status.success()
+            && shown_version(&String::from_utf8_lossy(&out.stdout)) == Some(version)
+    })
+}
+
+/// The version `cargo info` describes: the first word of its `version:` line.
+fn shown_version(stdout: &str) -> Option<&str> {
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("version:"))
+        .and_then(|rest| rest.split_whitespace().next())
+}
+
+/// The one call here that uses the network: `cargo info SPEC --registry crates-io`. Run
+/// outside the workspace, where cargo info would describe our own member instead, and online
+/// even where cargo is configured offline: an offline `cargo info` finds nothing and would
+/// pass every name. Cargo's own timeout and a single retry keep a dead network short.
+fn cargo_info(spec: &str) -> std::io::Result<std::process::Output> {
+    Command::new("cargo")
+        .args(["info", "--registry", "crates-io", spec])
+        .current_dir(std::env::temp_dir())
+        .env("CARGO_NET_OFFLINE", "false")
+        .env("CARGO_HTTP_TIMEOUT", "20")
+        .env("CARGO_NET_RETRY", "1")
+        .output()
 }
 
 /// Judges every `(name, our repository)` at once, one thread per name, waiting at most
@@ -243,6 +264,17 @@ Caused by:
             Err("download of config.json failed: [7] Could not connect to server".into())
         );
         assert!(parse_info("channels", false, "", "").is_err());
+    }
+
+    #[test]
+    fn the_version_shown_is_compared_whole() {
+        assert_eq!(shown_version(CHANNELS), Some("0.11.2"));
+        assert_eq!(shown_version(BEAMS), Some("0.1.0"));
+        assert_eq!(
+            shown_version("version: 0.1.0 (from ./crates/push-core)\n"),
+            Some("0.1.0")
+        );
+        assert_eq!(shown_version("channels\nlicense: MIT\n"), None);
     }
 
     #[test]

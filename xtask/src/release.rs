@@ -68,7 +68,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     for krate in &order {
-        if already_published(krate, &version) {
+        if crate::registry::has_version(krate, &version) {
             crate::println_summary(&format!(
                 "skip   {krate} {version} is already on the registry"
             ));
@@ -227,17 +227,6 @@ fn output(program: &str, args: &[&str]) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Whether `krate@version` is on the registry (`cargo info` answers for published versions).
-fn already_published(krate: &str, version: &str) -> bool {
-    Command::new("cargo")
-        .args(["info", "--quiet", &format!("{krate}@{version}")])
-        .output()
-        .is_ok_and(|out| {
-            out.status.success()
-                && String::from_utf8_lossy(&out.stdout).contains(&format!("version: {version}"))
-        })
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` suffix.
