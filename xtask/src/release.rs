@@ -223,7 +223,7 @@ fn output(program: &str, args: &[&str]) -> Result<String, String> {
         return Err(format!(
             "{program} {} failed: {}",
             args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
