@@ -162,7 +162,25 @@ fn msrv() -> Result<(), String> {
     }
 }
 
-/// Runs every step, or all but those named with `--skip`.
+/// The steps that are not a plain command line, in the order they run after the others.
+const OWN_STEPS: [&str; 2] = ["quickstart", "msrv"];
+
+/// Whether `ci` has a step of that name.
+pub(crate) fn is_step(name: &str) -> bool {
+    OWN_STEPS.contains(&name) || steps().iter().any(|s| s.name == name)
+}
+
+/// The cargo subcommand a step runs (`hack` for `features`), for the tools' self-check.
+#[cfg(test)]
+pub(crate) fn subcommand_of(name: &str) -> Option<&'static str> {
+    steps()
+        .into_iter()
+        .find(|s| s.name == name && s.program == "cargo")
+        .and_then(|s| s.args.first().copied())
+}
+
+/// Runs every step, or all but those named with `--skip`. A step that runs a pinned tool
+/// installs it first when it is missing (`tools`).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut skip = Vec::new();
     let mut iter = args.iter();
@@ -172,13 +190,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?} for `ci`")),
         }
     }
-    let all = steps();
     for name in &skip {
-        if !["msrv", "quickstart"].contains(&name.as_str()) && !all.iter().any(|s| s.name == name) {
+        if !is_step(name) {
             return Err(format!("--skip {name}: there is no such step"));
         }
     }
-    for step in all.iter().filter(|s| !skip.iter().any(|n| n == s.name)) {
+    for step in steps().iter().filter(|s| !skip.iter().any(|n| n == s.name)) {
+        for tool in crate::tools::for_steps(&[step.name]) {
+            crate::tools::ensure(tool)?;
+        }
         step.run()?;
     }
     if !skip.iter().any(|n| n == "quickstart") {

@@ -1,6 +1,8 @@
 //! `cargo xtask`: the maintainers' tasks for the push-rs workspace.
 //!
-//! - `cargo xtask ci`: every check CI runs, in order, stopping at the first red step.
+//! - `cargo xtask ci`: every check CI runs, in order, stopping at the first red step; installs
+//!   the pinned cargo-hack and cargo-deny first when they are missing.
+//! - `cargo xtask tools [STEP]...`: only that install, for every step or the named ones.
 //! - `cargo xtask release <version> [--execute]`: preflight, checks, publish (dry run by default).
 //! - `cargo xtask bump <version>`: sets the version across the workspace.
 //! - `cargo xtask bench [--hot]`: the load benchmark against a local server (see `BENCHMARKS.md`).
@@ -13,7 +15,11 @@ use std::time::Instant;
 
 mod bench;
 mod ci;
+mod json;
+mod registry;
 mod release;
+mod tools;
+mod workspace;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +28,7 @@ fn main() -> ExitCode {
         Some("release") => release::run(&args[1..]),
         Some("bump") => release::bump(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("tools") => tools::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             usage();
             return ExitCode::SUCCESS;
@@ -42,6 +49,7 @@ fn usage() {
         "cargo xtask <task>\n\n\
          tasks:\n  \
          ci [--skip STEP]...          fmt, clippy, tests, docs, feature hygiene, MSRV, cargo-deny\n  \
+         tools [STEP]...              install the pinned cargo-hack/cargo-deny those steps need\n  \
          release <version> [--execute]  preflight, ci, cargo publish --workspace (dry run by default)\n  \
          bump <version>               set the workspace version and inter-crate requirements\n  \
          bench [--hot] [OPTIONS]      throughput and large-audience table (--hot: criterion benches)\n"

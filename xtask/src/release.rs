@@ -1,27 +1,22 @@
 //! `cargo xtask release <version> [--execute]` and `cargo xtask bump <version>`.
 //!
-//! A dry run by default: preflight (clean tree, versions consistent, changelog entry, tag
-//! absent), then the `ci` checks, then `cargo publish --workspace --dry-run`. With `--execute`
-//! it publishes the crates in dependency order, skipping versions already on the registry, and
-//! tags the release.
+//! A dry run by default: a preflight, then the `ci` checks, then `cargo publish --workspace
+//! --dry-run`. With `--execute` it publishes the crates in dependency order, skipping versions
+//! already on the registry, and tags the release.
+//!
+//! The preflight runs every check before anything long and reports every problem together:
+//! clean tree, versions, changelog entry, tag absent, and each publishable crate's name free on
+//! crates.io or already ours. Which crates those are, and their order, come from `cargo
+//! metadata` (`workspace`), so a renamed or added package needs no change here.
 
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use crate::Step;
+use crate::workspace::{self, Package};
 
-/// The published crates, in the order they must reach the registry: each after everything it
-/// depends on.
-pub(crate) const PUBLISH_ORDER: [&str; 5] =
-    ["push-core", "channels", "beams", "pushpad", "push-all"];
-
-/// What a member depends on among our own crates (for the ordering check).
-const INTERNAL_DEPS: [(&str, &[&str]); 5] = [
-    ("push-core", &[]),
-    ("channels", &["push-core"]),
-    ("beams", &["push-core"]),
-    ("pushpad", &["push-core"]),
-    ("push-all", &["push-core", "channels", "beams", "pushpad"]),
-];
+/// How long the registry may take to answer for all the names together.
+const NAMES_DEADLINE: Duration = Duration::from_secs(40);
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut version = None;
@@ -35,26 +30,26 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let version = version.ok_or("usage: cargo xtask release <version> [--execute]")?;
     check_version_syntax(&version)?;
-    check_order(&PUBLISH_ORDER)?;
 
-    // Preflight.
-    let status = output("git", &["status", "--porcelain"])?;
-    if !status.trim().is_empty() {
-        return Err(format!("the working tree is not clean:\n{status}"));
+    let started = Instant::now();
+    let (packages, problems) = preflight(&version);
+    let secs = started.elapsed().as_secs_f64();
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("release: {problem}");
+        }
+        return Err(format!(
+            "release {version} stopped at the preflight after {secs:.1}s: {} problem{}, \
+             nothing built or published",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
     }
-    crate::println_summary("ok     clean tree");
-    let manifest = read("Cargo.toml")?;
-    check_versions(&manifest, &version)?;
-    crate::println_summary(&format!(
-        "ok     versions are {version} across the workspace"
-    ));
-    check_changelog(&read("CHANGELOG.md")?, &version)?;
-    crate::println_summary(&format!("ok     CHANGELOG.md has an entry for {version}"));
-    let tag = format!("v{version}");
-    if !output("git", &["tag", "--list", &tag])?.trim().is_empty() {
-        return Err(format!("tag {tag} already exists"));
-    }
-    crate::println_summary(&format!("ok     tag {tag} is free"));
+    crate::println_summary(&format!("ok     preflight {secs:>7.1}s"));
+    let order: Vec<String> = workspace::publish_order(&packages)?
+        .into_iter()
+        .map(|p| p.name.clone())
+        .collect();
 
     // The same checks as CI.
     crate::ci::run(&[])?;
@@ -72,8 +67,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
         return Ok(());
     }
-    for krate in PUBLISH_ORDER {
-        if already_published(krate, &version) {
+    for krate in &order {
+        if crate::registry::has_version(krate, &version) {
             crate::println_summary(&format!(
                 "skip   {krate} {version} is already on the registry"
             ));
@@ -88,6 +83,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
         crate::println_summary(&format!("ok     published {krate} {version}"));
     }
+    let tag = format!("v{version}");
     let status = Command::new("git")
         .args(["tag", "-a", &tag, "-m", &format!("Release {version}")])
         .status()
@@ -101,6 +97,99 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Every check that needs no build, each printing its `ok` line when it passes; returns the
+/// workspace's members and every problem found. The registry lookups run while the local
+/// checks do.
+fn preflight(version: &str) -> (Vec<Package>, Vec<String>) {
+    let ok = |line: &str| crate::println_summary(&format!("ok     {line}"));
+    let mut problems = Vec::new();
+    let packages = workspace::load().unwrap_or_else(|e| {
+        problems.push(format!("could not read the workspace: {e}"));
+        Vec::new()
+    });
+    let mut crates: Vec<(String, Option<String>)> = packages
+        .iter()
+        .filter(|p| p.publishable)
+        .map(|p| (p.name.clone(), p.repository.clone()))
+        .collect();
+    crates.sort();
+    let publishable = crates.len();
+    let lookups = std::thread::spawn(move || crate::registry::check_names(&crates, NAMES_DEADLINE));
+
+    match output("git", &["status", "--porcelain"]) {
+        Ok(status) if status.trim().is_empty() => ok("clean tree"),
+        Ok(status) => problems.push(unclean(&status)),
+        Err(e) => problems.push(format!("could not check the working tree: {e}")),
+    }
+
+    let mut version_problems = match read("Cargo.toml") {
+        Ok(manifest) => check_manifest_versions(&manifest, version),
+        Err(e) => vec![e],
+    };
+    version_problems.extend(workspace::check_versions(&packages, version));
+    if publishable == 0 && !packages.is_empty() {
+        version_problems.push("the workspace has no publishable crate".to_owned());
+    }
+    if version_problems.is_empty() {
+        ok(&format!(
+            "versions are {version} across the {publishable} publishable crates"
+        ));
+    }
+    problems.extend(version_problems);
+
+    match workspace::publish_order(&packages) {
+        Ok(order) if !order.is_empty() => {
+            let names: Vec<&str> = order.iter().map(|p| p.name.as_str()).collect();
+            ok(&format!("publish order {}", names.join(", ")));
+        }
+        Ok(_) => {}
+        Err(e) => problems.push(e),
+    }
+
+    match read("CHANGELOG.md").and_then(|log| check_changelog(&log, version)) {
+        Ok(()) => ok(&format!("CHANGELOG.md has an entry for {version}")),
+        Err(e) => problems.push(e),
+    }
+
+    let tag = format!("v{version}");
+    match output("git", &["tag", "--list", &tag]) {
+        Ok(found) if found.trim().is_empty() => ok(&format!("tag {tag} is free")),
+        Ok(_) => problems.push(format!("tag {tag} already exists")),
+        Err(e) => problems.push(format!("could not list the tags: {e}")),
+    }
+
+    let names = lookups
+        .join()
+        .unwrap_or_else(|_| vec![Err("the registry lookups panicked".to_owned())]);
+    for name in names {
+        match name {
+            Ok(line) => ok(&line),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (packages, problems)
+}
+
+/// The problem line for a dirty tree: how many paths, and the first few.
+fn unclean(status: &str) -> String {
+    let paths: Vec<&str> = status
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let shown = paths.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    let more = paths.len().saturating_sub(5);
+    format!(
+        "the working tree is not clean ({}{})",
+        shown,
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// `cargo xtask bump <version>`: rewrites the workspace version and our inter-crate
 /// requirements.
 pub(crate) fn bump(args: &[String]) -> Result<(), String> {
@@ -111,7 +200,10 @@ pub(crate) fn bump(args: &[String]) -> Result<(), String> {
     let manifest = read("Cargo.toml")?;
     let bumped = set_version(&manifest, version)?;
     std::fs::write("Cargo.toml", bumped).map_err(|e| format!("writing Cargo.toml: {e}"))?;
-    check_versions(&read("Cargo.toml")?, version)?;
+    let problems = check_manifest_versions(&read("Cargo.toml")?, version);
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
     crate::println_summary(&format!(
         "Cargo.toml now says {version}; add a CHANGELOG.md entry and commit"
     ));
@@ -131,21 +223,10 @@ fn output(program: &str, args: &[&str]) -> Result<String, String> {
         return Err(format!(
             "{program} {} failed: {}",
             args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Whether `krate@version` is on the registry (`cargo info` answers for published versions).
-fn already_published(krate: &str, version: &str) -> bool {
-    Command::new("cargo")
-        .args(["info", "--quiet", &format!("{krate}@{version}")])
-        .output()
-        .is_ok_and(|out| {
-            out.status.success()
-                && String::from_utf8_lossy(&out.stdout).contains(&format!("version: {version}"))
-        })
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` suffix.
@@ -194,28 +275,25 @@ pub(crate) fn quoted_after(line: &str, key: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
-/// Checks that the workspace version and every internal requirement equal `version`.
-pub(crate) fn check_versions(manifest: &str, version: &str) -> Result<(), String> {
+/// Checks the manifest text `bump` writes: the `[workspace.package]` version and each
+/// `[workspace.dependencies]` entry with a `path` into `crates/` (whatever its name). The
+/// members' own versions and requirements are checked from the metadata (`workspace`).
+pub(crate) fn check_manifest_versions(manifest: &str, version: &str) -> Vec<String> {
     let (package, internal) = versions(manifest);
+    let mut problems = Vec::new();
     match package {
         Some(v) if v == version => {}
-        Some(v) => return Err(format!("[workspace.package] version is {v}, not {version}")),
-        None => return Err("no version in [workspace.package]".into()),
-    }
-    let names: Vec<&str> = internal.iter().map(|(n, _)| n.as_str()).collect();
-    for krate in PUBLISH_ORDER {
-        if !names.contains(&krate) {
-            return Err(format!("[workspace.dependencies] has no entry for {krate}"));
-        }
+        Some(v) => problems.push(format!("[workspace.package] version is {v}, not {version}")),
+        None => problems.push("no version in [workspace.package]".into()),
     }
     for (name, v) in &internal {
         if v != version {
-            return Err(format!(
+            problems.push(format!(
                 "[workspace.dependencies] requires {name} {v}, not {version}"
             ));
         }
     }
-    Ok(())
+    problems
 }
 
 /// Rewrites the workspace version and every internal requirement to `version`.
@@ -267,28 +345,6 @@ pub(crate) fn check_changelog(changelog: &str, version: &str) -> Result<(), Stri
     }
 }
 
-/// Checks that every crate comes after all of its internal dependencies.
-pub(crate) fn check_order(order: &[&str]) -> Result<(), String> {
-    for (krate, deps) in INTERNAL_DEPS {
-        let at = order
-            .iter()
-            .position(|c| *c == krate)
-            .ok_or_else(|| format!("{krate} is missing from the publish order"))?;
-        for dep in deps {
-            let dep_at = order
-                .iter()
-                .position(|c| c == dep)
-                .ok_or_else(|| format!("{dep} is missing from the publish order"))?;
-            if dep_at > at {
-                return Err(format!(
-                    "{krate} would be published before its dependency {dep}"
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,29 +366,54 @@ serde = { version = "0.1.0", default-features = false }
 "#;
 
     #[test]
-    fn versions_are_checked_everywhere() {
-        assert!(check_versions(MANIFEST, "0.1.0").is_ok());
-        let err = check_versions(MANIFEST, "0.2.0").unwrap_err();
-        assert!(err.contains("[workspace.package]"), "{err}");
-        let skewed = MANIFEST.replacen(
-            "beams = { path = \"crates/beams\", version = \"0.1.0\"",
-            "beams = { path = \"crates/beams\", version = \"0.0.9\"",
-            1,
+    fn manifest_versions_are_checked_whatever_the_crates_are_called() {
+        assert_eq!(
+            check_manifest_versions(MANIFEST, "0.1.0"),
+            Vec::<String>::new()
         );
-        let err = check_versions(&skewed, "0.1.0").unwrap_err();
-        assert!(err.contains("beams 0.0.9"), "{err}");
-        let missing = MANIFEST.replace("pushpad = { path", "# pushpad = { path");
-        assert!(
-            check_versions(&missing, "0.1.0")
-                .unwrap_err()
-                .contains("pushpad")
+        let all = check_manifest_versions(MANIFEST, "0.2.0");
+        assert_eq!(all.len(), 1 + 5, "{all:#?}");
+        assert_eq!(all[0], "[workspace.package] version is 0.1.0, not 0.2.0");
+        let skewed = MANIFEST
+            .replacen(
+                "beams = { path = \"crates/beams\", version = \"0.1.0\"",
+                "beams = { path = \"crates/beams\", version = \"0.0.9\"",
+                1,
+            )
+            .replace(
+                "[workspace.package]\nversion = \"0.1.0\"",
+                "[workspace.package]\n",
+            );
+        assert_eq!(
+            check_manifest_versions(&skewed, "0.1.0"),
+            [
+                "no version in [workspace.package]",
+                "[workspace.dependencies] requires beams 0.0.9, not 0.1.0"
+            ]
+        );
+        // After the rename: other keys, `package =`, and fewer entries are all fine.
+        let renamed = MANIFEST
+            .replace("channels = { path", "push-channels = { path")
+            .replace("beams = { path", "beams = { package = \"push-beams\", path")
+            .replace("pushpad = { path", "# pushpad = { path");
+        assert_eq!(
+            check_manifest_versions(&renamed, "0.1.0"),
+            Vec::<String>::new()
+        );
+        let bumped = set_version(&renamed, "0.2.0").unwrap();
+        assert_eq!(
+            check_manifest_versions(&bumped, "0.2.0"),
+            Vec::<String>::new()
         );
     }
 
     #[test]
     fn bump_rewrites_ours_and_leaves_third_party_alone() {
         let bumped = set_version(MANIFEST, "0.2.0").unwrap();
-        assert!(check_versions(&bumped, "0.2.0").is_ok());
+        assert_eq!(
+            check_manifest_versions(&bumped, "0.2.0"),
+            Vec::<String>::new()
+        );
         // serde's requirement happened to read 0.1.0 too; it is not ours to bump.
         assert!(bumped.contains("serde = { version = \"0.1.0\""));
         assert_eq!(bumped.lines().count(), MANIFEST.lines().count());
@@ -349,12 +430,16 @@ serde = { version = "0.1.0", default-features = false }
     }
 
     #[test]
-    fn order_puts_dependencies_first() {
-        assert!(check_order(&PUBLISH_ORDER).is_ok());
-        let err =
-            check_order(&["channels", "push-core", "beams", "pushpad", "push-all"]).unwrap_err();
-        assert!(err.contains("channels would be published before its dependency push-core"));
-        assert!(check_order(&["push-core", "channels", "beams", "push-all"]).is_err());
+    fn a_dirty_tree_is_one_problem_naming_a_few_paths() {
+        assert_eq!(
+            unclean(" M Cargo.toml\n?? new.rs\n"),
+            "the working tree is not clean (M Cargo.toml, ?? new.rs)"
+        );
+        let many: String = (0..8).map(|i| format!("?? f{i}\n")).collect();
+        assert_eq!(
+            unclean(&many),
+            "the working tree is not clean (?? f0, ?? f1, ?? f2, ?? f3, ?? f4 and 3 more)"
+        );
     }
 
     #[test]
