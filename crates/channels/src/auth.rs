@@ -6,7 +6,187 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use push_core::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::client::Client;
+use crate::signing::auth_string;
+use crate::validate::{self, PRESENCE_PREFIX, PRIVATE_PREFIX};
+
+impl Client {
+    /// Authorizes a connection to subscribe to a private, presence or private-encrypted
+    /// channel. Presence channels need `member`; the others must not have one.
+    ///
+    /// ```
+    /// use channels::PresenceMember;
+    ///
+    /// let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
+    /// let auth = client.authorize_channel("1234.1234", "private-foobar", None)?;
+    /// assert_eq!(auth.auth, "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
+    ///
+    /// let member = PresenceMember::new("user-1").user_info(&serde_json::json!({"name": "Alice"}))?;
+    /// let auth = client.authorize_channel("1234.1234", "presence-room", Some(&member))?;
+    /// assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"user-1","user_info":{"name":"Alice"}}"#));
+    /// # Ok::<(), channels::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed socket id or channel, a public channel, a
+    /// presence channel without member (or another with one), an empty user id;
+    /// [`Error::Config`] for an encrypted channel when no master key is configured.
+    pub fn authorize_channel(
+        &self,
+        socket_id: &str,
+        channel: &str,
+        member: Option<&PresenceMember>,
+    ) -> Result<ChannelAuth> {
+        validate::socket_id(socket_id)?;
+        validate::channel_name(channel)?;
+        let inner = &*self.inner;
+        let is_presence = channel.starts_with(PRESENCE_PREFIX);
+        if !is_presence && !channel.starts_with(PRIVATE_PREFIX) {
+            return Err(Error::invalid_input(
+                "channel",
+                "only private-, private-encrypted- and presence- channels need authorization",
+            ));
+        }
+        let channel_data = match (is_presence, member) {
+            (true, Some(member)) => {
+                validate::presence_user_id(member.user_id())?;
+                if let Some(info) = member.user_info_json() {
+                    validate::presence_user_info(info)?;
+                }
+                Some(member.to_json())
+            }
+            (true, None) => {
+                return Err(Error::invalid_input(
+                    "member",
+                    "a presence channel needs member data",
+                ));
+            }
+            (false, Some(_)) => {
+                return Err(Error::invalid_input(
+                    "member",
+                    "member data belongs to presence channels only",
+                ));
+            }
+            (false, None) => None,
+        };
+        let auth = match &channel_data {
+            Some(data) => auth_string(
+                &inner.key,
+                &inner.secret,
+                &[
+                    socket_id.as_bytes(),
+                    b":",
+                    channel.as_bytes(),
+                    b":",
+                    data.as_bytes(),
+                ],
+            ),
+            None => auth_string(
+                &inner.key,
+                &inner.secret,
+                &[socket_id.as_bytes(), b":", channel.as_bytes()],
+            ),
+        };
+        let result = ChannelAuth {
+            auth,
+            channel_data,
+            shared_secret: None,
+        };
+        if validate::is_encrypted_channel(channel) {
+            let key = self.master_key()?;
+            return Ok(result.with_shared_secret(&key.shared_secret(channel)));
+        }
+        Ok(result)
+    }
+
+    /// Signs in a user on a connection (pusher-js `signin`).
+    ///
+    /// ```
+    /// use channels::UserData;
+    ///
+    /// let client = channels::Client::builder("1", "key", "secret").build()?;
+    /// let auth = client.authenticate_user("123.456", &UserData::new("user-1"))?;
+    /// assert_eq!(auth.user_data, r#"{"id":"user-1"}"#);
+    /// # Ok::<(), channels::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed socket id, user id or watchlist entry.
+    pub fn authenticate_user(&self, socket_id: &str, user: &UserData) -> Result<UserAuth> {
+        validate::socket_id(socket_id)?;
+        // The service asks only for a non-empty id; watchlist entries are the app's own ids.
+        validate::user_id(user.id())?;
+        let user_data = user.to_json();
+        let auth = auth_string(
+            &self.inner.key,
+            &self.inner.secret,
+            &[socket_id.as_bytes(), b"::user::", user_data.as_bytes()],
+        );
+        Ok(UserAuth { auth, user_data })
+    }
+
+    /// The base64 key of an encrypted channel, as pusher-js receives it in `shared_secret`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a channel that is not `private-encrypted-*`;
+    /// [`Error::Config`] without a master key.
+    pub fn channel_shared_secret(&self, channel: &str) -> Result<String> {
+        use base64::Engine as _;
+        validate::channel_name(channel)?;
+        if !validate::is_encrypted_channel(channel) {
+            return Err(Error::invalid_input(
+                "channel",
+                "not a private-encrypted- channel",
+            ));
+        }
+        let key = self.master_key()?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(key.shared_secret(channel)))
+    }
+}
+
+/// What pusher-js POSTs to the channel-authorization endpoint when it subscribes to a private,
+/// presence or encrypted channel: `socket_id` and `channel_name` (a form by default, JSON when
+/// the client is configured so). Read it with your framework's form or JSON extractor (axum's
+/// `Form<AuthRequest>`); other fields the client adds (`params`) are ignored.
+///
+/// ```
+/// use push_channels::{AuthRequest, Client};
+///
+/// let request: AuthRequest = serde_json::from_str(
+///     r#"{"socket_id":"1234.1234","channel_name":"private-foobar"}"#,
+/// )?;
+/// let client = Client::new("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")?;
+/// let auth = client.authorize_channel(&request.socket_id, &request.channel_name, None)?;
+/// assert!(auth.auth.starts_with("278d425bdf160c739803:"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AuthRequest {
+    /// The connection asking (`123.456`).
+    pub socket_id: String,
+    /// The channel it wants to subscribe to.
+    pub channel_name: String,
+}
+
+/// What pusher-js POSTs to the user-authentication endpoint when it calls `signin()`:
+/// `socket_id`. Read it as [`AuthRequest`] is read.
+///
+/// ```
+/// use push_channels::{Client, UserAuthRequest, UserData};
+///
+/// let request: UserAuthRequest = serde_json::from_str(r#"{"socket_id":"1234.1234"}"#)?;
+/// let client = Client::new("1", "key", "secret")?;
+/// let auth = client.authenticate_user(&request.socket_id, &UserData::new("user-1"))?;
+/// assert_eq!(auth.user_data, r#"{"id":"user-1"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct UserAuthRequest {
+    /// The connection signing in.
+    pub socket_id: String,
+}
 
 /// The member data of a presence subscription: the user id and optional public info.
 ///

@@ -1,11 +1,178 @@
-//! Events: their data, trigger options, batch entries and the typed answers.
+//! Events: `POST /apps/{id}/events` and `/batch_events` — triggers, batches, their options,
+//! the event data and the typed answers.
 
 use std::collections::HashMap;
 
-use push_core::{Error, Result};
+use push_core::{Error, Method, Request, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::client::Client;
 use crate::validate;
+
+impl Client {
+    /// Triggers `event` on one channel or up to 100. A string `data` is sent unchanged, any
+    /// other value as compact JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// client.trigger("my-channel", "my-event", "plain text").await?;
+    /// client.trigger(["a", "b"], "my-event", &serde_json::json!({"n": 1})).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] before sending for a bad channel, event name, data size, or an
+    /// encrypted channel among several; [`Error::Api`] when Channels refuses; transport errors.
+    pub async fn trigger<T: Serialize + ?Sized>(
+        &self,
+        channels: impl IntoChannels,
+        event: &str,
+        data: &T,
+    ) -> Result<TriggerResponse> {
+        self.trigger_with(channels, event, data, &TriggerOptions::new())
+            .await
+    }
+
+    /// [`trigger`](Self::trigger) with options: a connection to exclude, attributes to report.
+    ///
+    /// ```no_run
+    /// use channels::{Attribute, TriggerOptions};
+    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// let options = TriggerOptions::new().socket_id("123.456").info([Attribute::SubscriptionCount]);
+    /// let answer = client.trigger_with("my-channel", "my-event", "hi", &options).await?;
+    /// let count = answer.channels["my-channel"].subscription_count;
+    /// # let _ = count; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`trigger`](Self::trigger), plus a malformed socket id.
+    pub async fn trigger_with<T: Serialize + ?Sized>(
+        &self,
+        channels: impl IntoChannels,
+        event: &str,
+        data: &T,
+        options: &TriggerOptions,
+    ) -> Result<TriggerResponse> {
+        let channels = channels.into_channels();
+        let data = event_data(data)?;
+        let body = self.trigger_body(&channels, event, &data, options)?;
+        self.post(Request::to(Method::Post, &self.inner.events), body)
+            .await
+    }
+
+    /// Builds the exact body of a trigger, after every check.
+    fn trigger_body(
+        &self,
+        channels: &[String],
+        event: &str,
+        data: &str,
+        options: &TriggerOptions,
+    ) -> Result<Vec<u8>> {
+        validate::channel_count(channels.len())?;
+        for channel in channels {
+            validate::channel_name(channel)?;
+        }
+        self.event_body(channels, event, data, options)
+    }
+
+    /// The body of a trigger to channels already checked (or built by `send_to_user`).
+    pub(crate) fn event_body(
+        &self,
+        channels: &[String],
+        event: &str,
+        data: &str,
+        options: &TriggerOptions,
+    ) -> Result<Vec<u8>> {
+        validate::event_name(event)?;
+        check_options(options)?;
+        let encrypted = channels.iter().any(|c| validate::is_encrypted_channel(c));
+        if encrypted && channels.len() > 1 {
+            return Err(Error::invalid_input(
+                "channels",
+                "an encrypted channel cannot share a trigger with other channels",
+            ));
+        }
+        let sealed;
+        let data = if encrypted {
+            sealed = self.encrypt(&channels[0], data)?;
+            sealed.as_str()
+        } else {
+            data
+        };
+        validate::data_size(data, self.inner.max_data_bytes)?;
+        let info = info_param(&options.info);
+        let body = TriggerBody {
+            name: event,
+            data,
+            channels,
+            socket_id: options.socket_id.as_deref(),
+            info: info.as_deref(),
+        };
+        // Room for the data escaped a little, the names and the keys: usually one allocation.
+        let estimate = data.len()
+            + data.len() / 8
+            + event.len()
+            + channels.iter().map(|c| c.len() + 3).sum::<usize>()
+            + 64;
+        let mut out = Vec::with_capacity(estimate);
+        serde_json::to_writer(&mut out, &body)
+            .map_err(|e| Error::invalid_input("data", e.to_string()))?;
+        Ok(out)
+    }
+
+    /// Triggers up to 10 events, each on its own channel, in one request.
+    ///
+    /// ```no_run
+    /// use channels::BatchEvent;
+    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// client.trigger_batch(&[
+    ///     BatchEvent::new("room-1", "message", "hello")?,
+    ///     BatchEvent::new("room-2", "message", &serde_json::json!({"n": 2}))?,
+    /// ]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`trigger_with`](Self::trigger_with), for each event; an empty or over-long batch.
+    pub async fn trigger_batch(&self, events: &[BatchEvent]) -> Result<BatchResponse> {
+        let body = self.batch_body(events)?;
+        self.post(Request::to(Method::Post, &self.inner.batch_events), body)
+            .await
+    }
+
+    fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {
+        validate::batch_size(events.len())?;
+        let mut sealed: Vec<Option<String>> = Vec::with_capacity(events.len());
+        for event in events {
+            validate::channel_name(&event.channel)?;
+            validate::event_name(&event.name)?;
+            check_event_options(event.socket_id.as_deref(), &event.info)?;
+            let encrypted = if validate::is_encrypted_channel(&event.channel) {
+                Some(self.encrypt(&event.channel, &event.data)?)
+            } else {
+                None
+            };
+            validate::data_size(
+                encrypted.as_deref().unwrap_or(&event.data),
+                self.inner.max_data_bytes,
+            )?;
+            sealed.push(encrypted);
+        }
+        let batch = events
+            .iter()
+            .zip(&sealed)
+            .map(|(event, sealed)| BatchBodyEvent {
+                channel: &event.channel,
+                name: &event.name,
+                data: sealed.as_deref().unwrap_or(&event.data),
+                socket_id: event.socket_id.as_deref(),
+                info: info_param(&event.info),
+            })
+            .collect();
+        serde_json::to_vec(&BatchBody { batch })
+            .map_err(|e| Error::invalid_input("batch", e.to_string()))
+    }
+}
 
 /// Channel attributes the API can report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,6 +10,7 @@ mod events;
 mod queries;
 pub mod signing;
 mod text;
+mod users;
 pub mod validate;
 mod webhook;
 
@@ -17,7 +18,7 @@ mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 
-pub use auth::{ChannelAuth, PresenceMember, UserAuth, UserData};
+pub use auth::{AuthRequest, ChannelAuth, PresenceMember, UserAuth, UserAuthRequest, UserData};
 pub use client::{Client, LIBRARY};
 pub use config::{ClientBuilder, DEFAULT_CLUSTER};
 pub use encryption::{MasterKey, NONCE_LEN, NonceSource};

@@ -8,9 +8,93 @@
 
 use std::fmt;
 
+use push_core::{Error, Result, constant_time_eq};
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use crate::client::Client;
+use crate::validate;
+
+impl Client {
+    /// Verifies a webhook from its `X-Pusher-Key` and `X-Pusher-Signature` headers and the
+    /// raw body bytes, and returns its events. Encrypted `client_event` data is decrypted
+    /// when a master key is configured.
+    ///
+    /// ```
+    /// let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
+    /// let body = br#"{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"test-channel"}]}"#;
+    /// let webhook = client.validate_webhook(
+    ///     "278d425bdf160c739803",
+    ///     "c7f99839c5df006529a61d1236687af10fae79eb1d4e701d644fab3e9e81f5e8",
+    ///     body,
+    /// )?;
+    /// assert!(matches!(&webhook.events[0], channels::WebhookEvent::ChannelOccupied { channel } if channel == "test-channel"));
+    /// # Ok::<(), channels::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Webhook`] when the key is not this app's, the signature does not match, the
+    /// body is not a webhook, it is older than the configured maximum age, or an encrypted
+    /// payload cannot be opened.
+    pub fn validate_webhook(&self, key: &str, signature: &str, body: &[u8]) -> Result<Webhook> {
+        let inner = &*self.inner;
+        if !constant_time_eq(key.trim().as_bytes(), inner.key.as_bytes()) {
+            return Err(Error::webhook("X-Pusher-Key is not this app's key"));
+        }
+        if !inner.secret.verify_hex(body, signature.trim()) {
+            return Err(Error::webhook("X-Pusher-Signature does not match the body"));
+        }
+        let mut webhook: Webhook = serde_json::from_slice(body)
+            .map_err(|e| Error::webhook(format!("the body is not a Channels webhook: {e}")))?;
+        if let Some(max_age) = inner.webhook_max_age {
+            let now = inner.clock.unix_millis();
+            let sent = u128::from(webhook.time_ms);
+            if now.abs_diff(sent) > max_age.as_millis() {
+                return Err(Error::webhook(format!(
+                    "the webhook's time_ms is {} s from now; at most {} s are accepted",
+                    now.abs_diff(sent) / 1000,
+                    max_age.as_secs()
+                )));
+            }
+        }
+        if let Some(key) = &inner.master_key {
+            for event in &mut webhook.events {
+                if let WebhookEvent::ClientEvent { channel, data, .. } = event
+                    && validate::is_encrypted_channel(channel)
+                {
+                    let plain = key
+                        .decrypt(channel, data)
+                        .map_err(|e| Error::webhook(format!("client event on {channel}: {e}")))?;
+                    *data = String::from_utf8(plain).map_err(|_| {
+                        Error::webhook(format!("client event on {channel}: data is not UTF-8"))
+                    })?;
+                }
+            }
+        }
+        Ok(webhook)
+    }
+
+    /// [`validate_webhook`](Self::validate_webhook) that also checks the `Content-Type`
+    /// header is JSON (`application/json`, parameters such as `charset` allowed).
+    ///
+    /// # Errors
+    /// As [`validate_webhook`](Self::validate_webhook), and for another content type.
+    pub fn validate_webhook_with_content_type(
+        &self,
+        content_type: &str,
+        key: &str,
+        signature: &str,
+        body: &[u8],
+    ) -> Result<Webhook> {
+        if !is_json_content_type(content_type) {
+            return Err(Error::webhook(format!(
+                "Content-Type {content_type:?} is not application/json"
+            )));
+        }
+        self.validate_webhook(key, signature, body)
+    }
+}
 
 /// Reads any JSON value as text: a string as it is, anything else as its compact JSON, keys
 /// in the order the server wrote them.

@@ -1,0 +1,53 @@
+//! Signed-in users: `send_to_user` (a trigger on `#server-to-user-{id}`) and
+//! `POST /apps/{id}/users/{user_id}/terminate_connections`.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use push_core::{Method, Request, Result};
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::events::{TriggerOptions, TriggerResponse, event_data};
+use crate::validate::{self, SERVER_TO_USER_PREFIX};
+
+/// Characters percent-encoded in a path segment: all but RFC 3986 unreserved ones.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+impl Client {
+    /// Sends `event` to every connection of a signed-in user (the channel
+    /// `#server-to-user-{user_id}`).
+    ///
+    /// # Errors
+    /// As [`trigger`](Self::trigger); a malformed user id.
+    pub async fn send_to_user<T: Serialize + ?Sized>(
+        &self,
+        user_id: &str,
+        event: &str,
+        data: &T,
+    ) -> Result<TriggerResponse> {
+        validate::user_id(user_id)?;
+        let channels = [format!("{SERVER_TO_USER_PREFIX}{user_id}")];
+        let data = event_data(data)?;
+        let body = self.event_body(&channels, event, &data, &TriggerOptions::new())?;
+        self.post(Request::to(Method::Post, &self.inner.events), body)
+            .await
+    }
+
+    /// Disconnects every connection of a signed-in user.
+    ///
+    /// # Errors
+    /// A malformed user id; [`Error::Api`] when Channels refuses; transport errors.
+    pub async fn terminate_user_connections(&self, user_id: &str) -> Result<()> {
+        validate::user_id_segment(user_id)?;
+        let path = format!(
+            "/apps/{}/users/{}/terminate_connections",
+            self.inner.app_id,
+            utf8_percent_encode(user_id, SEGMENT)
+        );
+        let _: serde_json::Value = self.post(Request::post(path), b"{}".to_vec()).await?;
+        Ok(())
+    }
+}
