@@ -272,3 +272,43 @@ fn endpoint_paths_must_be_paths() {
     let query_replaced = Request::post("/a?old=1").query("new=2");
     assert_eq!(query_replaced.path_and_query(), "/a?new=2");
 }
+
+/// A base URL carrying credentials or a query: refused at build, and neither the error nor the
+/// builder's `Debug` repeats the user info or the query.
+#[test]
+fn base_url_credentials_and_query_are_never_shown() {
+    for url in [
+        "https://user:pass@host/x?token=abc",
+        "https://user:pass@host/x",
+        "https://user@host/x",
+        "https://host/x?token=abc",
+        "https://host/x#token=abc",
+        "ftp://user:pass@host/x?token=abc",
+        "https://user:pa/ss@host/x?token=abc",
+        "https://user:pass@/x?token=abc",
+    ] {
+        let builder = Transport::builder(url);
+        let shown_builder = format!("{builder:?}");
+        let err = builder.build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
+        let shown = format!("{err} {err:?} {shown_builder}");
+        for secret in ["pass", "abc", "user:", "user@", "pa/ss"] {
+            assert!(!shown.contains(secret), "{url}: {secret:?} in {shown}");
+        }
+    }
+    let err = Transport::builder("https://user:pass@host/x")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    // What is shown instead: scheme, host, port and path.
+    let err = Transport::builder("ftp://host:2121/x?token=abc")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ftp://host:2121/x"), "{err}");
+    let shown = format!(
+        "{:?}",
+        Transport::builder("https://host:8443/api?token=abc")
+    );
+    assert!(shown.contains("https://host:8443/api"), "{shown}");
+    assert!(!shown.contains("abc"), "{shown}");
+}
