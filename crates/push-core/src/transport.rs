@@ -856,6 +856,10 @@ impl Transport {
                 }
                 Err(err) => {
                     tracing::debug!(attempt, status = err.status(), elapsed_ms, error = %err, "attempt failed");
+                    // Nothing was sent and another attempt would be refused the same way.
+                    if err.is_invalid_input() {
+                        return result;
+                    }
                 }
             }
 
@@ -978,7 +982,33 @@ async fn read_body(mut response: reqwest::Response) -> Result<Bytes, BodyError> 
 
 /// Maps a client failure to the classifier's outcome and our error, without the URL (the
 /// query string holds Channels' signature).
+///
+/// A builder error means the client refused the request before sending anything (for example
+/// a URL longer than the 65 534 bytes the `http` crate accepts): that is the caller's input,
+/// reported as [`Error::InvalidInput`] for `request`, and the send loop does not retry it.
 fn transport_failure(err: reqwest::Error, started: Instant) -> (Outcome, Result<Response>) {
+    if err.is_builder() {
+        // The causes only: reqwest's own text for a builder error is "builder error".
+        let err = err.without_url();
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        let detail = if causes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", causes.join(": "))
+        };
+        return (
+            Outcome::ConnectFailed,
+            Err(Error::invalid_input(
+                "request",
+                format!("the HTTP client could not build it, so nothing was sent{detail}"),
+            )),
+        );
+    }
     let is_timeout = err.is_timeout();
     let is_connect = err.is_connect();
     let source: BoxError = Box::new(err.without_url());

@@ -312,3 +312,36 @@ fn base_url_credentials_and_query_are_never_shown() {
     assert!(shown.contains("https://host:8443/api"), "{shown}");
     assert!(!shown.contains("abc"), "{shown}");
 }
+
+/// A request the HTTP client cannot build (here a URL past the 65 534 bytes the `http` crate
+/// accepts) is the caller's input, not a connection failure: `InvalidInput` naming
+/// `request`, nothing sent, no retry, and no URL in the message.
+#[tokio::test]
+async fn a_request_the_client_cannot_build_is_invalid_input_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sleeper = crate::RecordingSleeper::default();
+    let t = Transport::builder(server.uri())
+        .retry_policy(crate::fast_policy(4))
+        .sleeper(sleeper.sleeper())
+        .build()
+        .unwrap();
+    let query = format!("secret_marker=1&{}", "a=1&".repeat(20_000));
+    let err = t
+        .send(Request::get(format!("/x?{query}")))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::InvalidInput { field, .. } => assert_eq!(field, "request"),
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret_marker"), "{shown}");
+    assert!(!shown.contains("127.0.0.1"), "{shown}");
+    assert!(sleeper.delays().is_empty(), "{:?}", sleeper.delays());
+    assert!(!err.is_retryable());
+}
