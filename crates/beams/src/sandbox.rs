@@ -309,7 +309,8 @@ fn publish(
                 format!("`{key}.{i}`: must not be empty")
             });
         }
-        if ids.contains(&id) {
+        // Beams refuses repeated user ids; it documents no such rule for interests.
+        if target == Target::Users && ids.contains(&id) {
             return unprocessable(format!("`{key}`: array items must be unique"));
         }
         ids.push(id);

@@ -223,6 +223,16 @@ async fn the_sandbox_enforces_limits_on_tampered_requests() {
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(sandbox.publishes().is_empty());
+    // What Beams documents no rule against: a repeated interest.
+    for (path, body) in [(
+        &interests_path,
+        serde_json::json!({"interests": ["a", "a"], "web": {}}),
+    )] {
+        raw.send(Request::post(path.as_str()).json_body(body.to_string()))
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+    }
+    assert_eq!(sandbox.publishes().len(), 1);
 }
 
 #[tokio::test]

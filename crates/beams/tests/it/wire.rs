@@ -199,3 +199,27 @@ fn token_serialises_to_token_object() {
     assert_eq!(v["token"].as_str().unwrap(), t.token);
     assert!(!format!("{t:?}").contains(&t.token));
 }
+
+/// Beams documents no refusal of a repeated interest in one publish (it delivers once per
+/// device): the list is sent as given.
+#[tokio::test]
+async fn a_repeated_interest_is_sent_as_given() {
+    let server = MockServer::start().await;
+    let expected = json!({
+        "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
+        "interests": ["x", "y", "x"]
+    });
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/publish_api/v1/instances/{INSTANCE}/publishes/interests"
+        )))
+        .and(body_json(&expected))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server.uri())
+        .publish_to_interests(&["x", "y", "x"], &sample())
+        .await
+        .unwrap();
+}
