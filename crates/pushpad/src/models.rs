@@ -351,6 +351,10 @@ pub struct Subscription {
 }
 
 /// Filters and paging for listing (and counting) subscriptions.
+///
+/// The filters travel in the request URL, which can be at most 65 534 bytes long: with the
+/// default base URL that is roughly 3 000 uids of 10 characters. A longer query is refused as
+/// [`Error::InvalidInput`] naming `uids` or `tags`, before anything is sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SubscriptionQuery {
     /// Page number, from 1.

@@ -53,3 +53,28 @@ pub(crate) fn action_name(field: String, value: &str) -> Result<()> {
         Ok(())
     }
 }
+
+/// The longest request URL the HTTP stack can send: the `http` crate refuses a URI longer than
+/// `u16::MAX - 1` bytes, before anything is sent.
+pub(crate) const MAX_URL_LEN: usize = 65_534;
+
+/// Refuses a request URL (`base_url` + `path_and_query`) longer than [`MAX_URL_LEN`], naming
+/// `field`: the list whose values made it too long.
+pub(crate) fn url_fits(
+    field: &'static str,
+    count: usize,
+    base_url: &str,
+    path_and_query: &str,
+) -> Result<()> {
+    let len = base_url.len() + path_and_query.len();
+    if len > MAX_URL_LEN {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{count} values make the request URL {len} bytes long; at most {MAX_URL_LEN} \
+                 can be sent (ask in smaller groups)"
+            ),
+        ));
+    }
+    Ok(())
+}

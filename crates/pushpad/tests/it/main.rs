@@ -10,6 +10,7 @@ mod common;
 mod concurrency;
 mod faults;
 mod invalid;
+mod long_queries;
 mod paths;
 mod props;
 #[cfg(feature = "sandbox")]
