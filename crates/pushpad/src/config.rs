@@ -80,7 +80,9 @@ impl ClientBuilder {
         let mut builder = Self::new(token);
         if let Ok(raw) = std::env::var(ENV_PROJECT_ID) {
             let id = raw.trim().parse::<u64>().map_err(|_| {
-                Error::config(format!("{ENV_PROJECT_ID} is not a positive integer"))
+                Error::config(format!(
+                    "{ENV_PROJECT_ID} is not a project id (a whole number)"
+                ))
             })?;
             builder = builder.project_id(id);
         }
@@ -141,9 +143,6 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         if self.auth_token.expose().trim().is_empty() {
             return Err(Error::config("the auth token is empty"));
-        }
-        if self.project_id == Some(0) {
-            return Err(Error::config("project_id must be positive"));
         }
         let base = self.base_url.trim_end_matches('/').to_owned();
         let mut tb = Transport::builder(base)

@@ -124,7 +124,6 @@ impl<'a> Subscriptions<'a> {
     /// Imports a subscription. Expects `201 Created`.
     pub async fn create(&self, subscription: &NewSubscription) -> Result<Subscription> {
         let base = self.base()?;
-        subscription.validate()?;
         let req = Request::post(base).json_body(Client::body(subscription)?);
         self.client.send_json(req, 201).await
     }
@@ -132,7 +131,6 @@ impl<'a> Subscriptions<'a> {
     /// One subscription.
     pub async fn get(&self, id: u64) -> Result<Subscription> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
         self.client
             .send_json(Request::get(format!("{base}/{id}")), 200)
             .await
@@ -141,8 +139,6 @@ impl<'a> Subscriptions<'a> {
     /// Changes uid and/or tags (PATCH).
     pub async fn update(&self, id: u64, update: &SubscriptionUpdate) -> Result<Subscription> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
-        update.validate()?;
         let req = Request::patch(format!("{base}/{id}")).json_body(Client::body(update)?);
         self.client.send_json(req, 200).await
     }
@@ -150,7 +146,6 @@ impl<'a> Subscriptions<'a> {
     /// Deletes a subscription. Expects `204 No Content`.
     pub async fn delete(&self, id: u64) -> Result<()> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
         self.client
             .send(Request::delete(format!("{base}/{id}")), 204)
             .await?;

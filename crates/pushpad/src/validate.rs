@@ -1,4 +1,8 @@
 //! Client-side checks; every failure is a typed `Error::InvalidInput` and nothing is sent.
+//!
+//! Only what Pushpad documents is checked (the crate README's "What is checked before
+//! sending" lists each rule with its source; keep the two in step): blank strings and id 0,
+//! which the API does not document as errors, are sent for the server to judge.
 
 use push_core::{Error, Result};
 
@@ -6,29 +10,6 @@ use push_core::{Error, Result};
 pub(crate) const MAX_CUSTOM_METRICS: usize = 3;
 /// Largest project `notifications_ttl` (spec maximum, 28 days).
 pub(crate) const MAX_PROJECT_TTL: u32 = 2_419_200;
-
-pub(crate) fn id(field: &'static str, id: u64) -> Result<u64> {
-    if id == 0 {
-        Err(Error::invalid_input(field, "must be a positive integer"))
-    } else {
-        Ok(id)
-    }
-}
-
-pub(crate) fn non_blank(field: impl Into<String>, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        Err(Error::invalid_input(field.into(), "must not be empty"))
-    } else {
-        Ok(())
-    }
-}
-
-pub(crate) fn list(field: &str, values: &[String]) -> Result<()> {
-    for (i, v) in values.iter().enumerate() {
-        non_blank(format!("{field}[{i}]"), v)?;
-    }
-    Ok(())
-}
 
 pub(crate) fn page(field: &'static str, value: Option<u32>) -> Result<()> {
     if value == Some(0) {

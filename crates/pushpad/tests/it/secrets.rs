@@ -136,7 +136,7 @@ fn no_secret_in_any_output() {
     for bad in [
         Client::new("", 1),
         Client::new("  ", 1),
-        Client::builder(TOKEN).project_id(0).build(),
+        Client::builder(TOKEN).base_url("https://u:p@h/x?q").build(),
         Client::builder(TOKEN).base_url("not a url").build(),
         Client::builder(TOKEN).proxy("::not a proxy::").build(),
     ] {
