@@ -30,7 +30,7 @@ const TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 pub use push_core::Clock;
 
 /// Builds a [`Client`]; checked in [`ClientBuilder::build`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     instance_id: String,
     secret_key: Secret,
@@ -41,6 +41,24 @@ pub struct ClientBuilder {
     http_client: Option<HttpClient>,
     clock: Clock,
     concurrency: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL as given may carry user info or a query: show it without them.
+        let base_url = self.base_url.as_deref().map(Transport::display_url);
+        f.debug_struct("ClientBuilder")
+            .field("instance_id", &self.instance_id)
+            .field("secret_key", &self.secret_key)
+            .field("base_url", &base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("http_client", &self.http_client)
+            .field("clock", &self.clock)
+            .field("concurrency", &self.concurrency)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -59,7 +77,8 @@ impl ClientBuilder {
         }
     }
     /// Overrides the base URL, scheme included (default
-    /// `https://{instance_id}.pushnotifications.pusher.com`).
+    /// `https://{instance_id}.pushnotifications.pusher.com`). It may have a path prefix; user
+    /// info, a query or a fragment are refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self

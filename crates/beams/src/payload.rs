@@ -199,6 +199,9 @@ impl PublishRequest {
                 "at least one of apns, fcm or web is required",
             ));
         }
+        if let Some(web) = entries.get("web") {
+            check_web(web)?;
+        }
         for k in ["interests", "users"] {
             if entries.has_any(&[k]) {
                 return Err(push_core::Error::invalid_input(
@@ -292,6 +295,42 @@ impl<'a> Sorted<'a> {
     fn has_any(&self, keys: &[&str]) -> bool {
         self.0.iter().any(|(k, _)| keys.contains(k))
     }
+
+    fn get(&self, key: &str) -> Option<Entry<'a>> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+/// The longest `web.time_to_live` Beams documents (4 weeks, in seconds).
+pub(crate) const MAX_WEB_TTL: u64 = 2_419_200;
+
+/// The two limits Beams documents for the web format: `time_to_live` at most
+/// [`MAX_WEB_TTL`], and no `pusher` key in `data` (Beams keeps its own metadata there).
+fn check_web(web: Entry<'_>) -> push_core::Result<()> {
+    let (data, ttl) = match web {
+        Entry::Platform(_, data) => (Some(data), None),
+        Entry::Value(Value::Object(web)) => (
+            web.get("data").and_then(Value::as_object),
+            web.get("time_to_live"),
+        ),
+        _ => (None, None),
+    };
+    if data.is_some_and(|data| data.contains_key("pusher")) {
+        return Err(push_core::Error::invalid_input(
+            "web.data",
+            "must not hold the key \"pusher\" (Beams keeps its own metadata there)",
+        ));
+    }
+    // Only a number past the limit: other values are for Beams to judge.
+    if let Some(ttl) = ttl.and_then(Value::as_f64)
+        && ttl > MAX_WEB_TTL as f64
+    {
+        return Err(push_core::Error::invalid_input(
+            "web.time_to_live",
+            format!("{ttl} seconds; Beams keeps a web notification at most {MAX_WEB_TTL}"),
+        ));
+    }
+    Ok(())
 }
 
 impl Serialize for Sorted<'_> {

@@ -3,7 +3,7 @@
 //! [`Sandbox::start`] serves the publish and customer APIs on `127.0.0.1` with an ephemeral
 //! port. It checks the bearer secret key and the instance id as the service does, validates
 //! publish bodies with the service's statuses and `{"error","description"}` bodies (interests,
-//! users, platforms, body size), answers `{"publishId":"pubid-…"}` (as `text/plain`, like the
+//! users, platforms, body size, the web format's `time_to_live` and `data.pusher`), answers `{"publishId":"pubid-…"}` (as `text/plain`, like the
 //! real service), and records every publish and user deletion it accepted, in order.
 //!
 //! ```
@@ -45,6 +45,8 @@ pub const MAX_ID_LEN: usize = 164;
 pub const MAX_INTERESTS_BODY: usize = 10 * 1024;
 /// The largest users publish body, in bytes.
 pub const MAX_USERS_BODY: usize = 200 * 1024;
+/// The longest `web.time_to_live`, in seconds.
+pub const MAX_WEB_TTL: u64 = 2_419_200;
 
 /// Who a recorded publish was addressed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,7 +311,8 @@ fn publish(
                 format!("`{key}.{i}`: must not be empty")
             });
         }
-        if ids.contains(&id) {
+        // Beams refuses repeated user ids; it documents no such rule for interests.
+        if target == Target::Users && ids.contains(&id) {
             return unprocessable(format!("`{key}`: array items must be unique"));
         }
         ids.push(id);
@@ -318,6 +321,22 @@ fn publish(
         return unprocessable(
             "the publish request must contain at least one of `apns`, `fcm` or `web`".into(),
         );
+    }
+    if let Some(web) = body.get("web") {
+        if web
+            .get("data")
+            .and_then(Value::as_object)
+            .is_some_and(|data| data.contains_key("pusher"))
+        {
+            return unprocessable("`web.data`: must not contain the key \"pusher\"".into());
+        }
+        if web
+            .get("time_to_live")
+            .and_then(Value::as_f64)
+            .is_some_and(|ttl| ttl > MAX_WEB_TTL as f64)
+        {
+            return unprocessable(format!("`web.time_to_live`: maximum is {MAX_WEB_TTL}"));
+        }
     }
     let n = instance.next_id.fetch_add(1, Ordering::SeqCst);
     let publish_id = format!("pubid-00000000-0000-4000-8000-{n:012x}");

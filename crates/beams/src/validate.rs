@@ -1,4 +1,5 @@
-//! Input checks run before anything is sent.
+//! Input checks run before anything is sent. The crate README's "What is checked before
+//! sending" lists every rule with its source; keep the two in step.
 //!
 //! Lengths are counted in Unicode scalar values (`char`s): Beams documents the limit as
 //! "164 characters", and the official SDKs count JavaScript/Python string length, which is
@@ -104,11 +105,13 @@ fn quick_hash(bytes: &[u8], seed: u64) -> u64 {
     mix(mix(h))
 }
 
-/// Checks every item, building a field name (`users[12]`) only for a refused one.
+/// Checks every item, building a field name (`users[12]`) only for a refused one; with
+/// `unique`, a repeated item is refused too.
 fn list<S: AsRef<str>>(
     name: &'static str,
     items: &[S],
     max: Option<usize>,
+    unique: bool,
     problem: fn(&str) -> Option<String>,
 ) -> Result<()> {
     if items.is_empty() {
@@ -127,7 +130,7 @@ fn list<S: AsRef<str>>(
             return Err(Error::invalid_input(format!("{name}[{i}]"), problem));
         }
     }
-    if let Some(i) = first_duplicate(items) {
+    if unique && let Some(i) = first_duplicate(items) {
         return Err(Error::invalid_input(
             format!("{name}[{i}]"),
             format!("duplicate {:?}", items[i].as_ref()),
@@ -136,12 +139,16 @@ fn list<S: AsRef<str>>(
     Ok(())
 }
 
+/// Interests for one publish (`max` = 100) or for a split one (`max` = `None`). Beams does not
+/// say it refuses a repeated interest in one request (it delivers once per device anyway), so
+/// only a split publish refuses repeats: two chunks naming one interest would notify twice.
 pub(crate) fn interests<S: AsRef<str>>(items: &[S], max: Option<usize>) -> Result<()> {
-    list("interests", items, max, interest_problem)
+    list("interests", items, max, max.is_none(), interest_problem)
 }
 
+/// User ids: Beams refuses a repeated one (422 "`users`: array items must be unique").
 pub(crate) fn users<S: AsRef<str>>(items: &[S], max: Option<usize>) -> Result<()> {
-    list("users", items, max, id_problem)
+    list("users", items, max, true, id_problem)
 }
 
 #[cfg(test)]
@@ -173,6 +180,14 @@ mod tests {
         hashes.sort_unstable();
         hashes.dedup();
         assert_eq!(hashes.len(), ids.len());
+    }
+
+    #[test]
+    fn repeated_interests_are_refused_only_when_split() {
+        assert!(interests(&["a", "b", "a"], Some(MAX_INTERESTS)).is_ok());
+        let err = interests(&["a", "b", "a"], None).unwrap_err();
+        assert!(err.to_string().contains("interests[2]"), "{err}");
+        assert!(users(&["a", "b", "a"], Some(MAX_USERS)).is_err());
     }
 
     #[test]

@@ -309,6 +309,15 @@ impl fmt::Debug for Endpoint {
     }
 }
 
+/// A parsed URL without its user info, query and fragment (see [`Transport::display_url`]).
+fn shown_url(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
+        None => format!("{}://{host}{}", url.scheme(), url.path()),
+    }
+}
+
 fn parse_url(text: &str) -> Result<reqwest::Url> {
     reqwest::Url::parse(text)
         .map_err(|err| Error::invalid_input("path", format!("not a valid URL path: {err}")))
@@ -483,7 +492,6 @@ impl From<reqwest::Client> for HttpClient {
 /// assert_eq!(transport.base_url(), "https://example.invalid/api");
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 pub struct TransportBuilder {
     base_url: String,
     headers: Vec<(String, HeaderValueInput)>,
@@ -501,6 +509,23 @@ pub struct TransportBuilder {
 enum HeaderValueInput {
     Plain(String),
     Sensitive(Secret),
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL as given may carry user info or a query: show it without them.
+        f.debug_struct("TransportBuilder")
+            .field("base_url", &Transport::display_url(&self.base_url))
+            .field("headers", &self.headers)
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("proxy", &self.proxy)
+            .field("client", &self.client)
+            .field("retry", &self.retry)
+            .field("sleeper", &self.sleeper)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TransportBuilder {
@@ -590,20 +615,30 @@ impl TransportBuilder {
 
     /// Checks the configuration and builds the transport.
     ///
-    /// Fails with [`Error::Config`] for a base URL that is not `http(s)://host...`, a header
-    /// that is not valid HTTP, or a proxy URL that cannot be used.
+    /// Fails with [`Error::Config`] for a base URL that is not `http(s)://host...` or that
+    /// carries user info, a query or a fragment, a header that is not valid HTTP, or a proxy
+    /// URL that cannot be used. The messages show a base URL without its user info and query.
     pub fn build(self) -> Result<Transport> {
+        // The messages below show the base URL only as `display_url` renders it: the text as
+        // given may carry user info or a query, which no error may repeat.
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|err| Error::config(format!("base URL {base_url:?} is not a URL: {err}")))?;
+            .map_err(|err| Error::config(format!("the base URL is not a URL: {err}")))?;
+        let shown = shown_url(&parsed);
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(Error::config(format!(
-                "base URL {base_url:?} must be http:// or https:// with a host"
+                "the base URL {shown} must be http:// or https:// with a host"
+            )));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::config(format!(
+                "the base URL {shown} must not carry credentials (user info); give them to \
+                 the client builder"
             )));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::config(format!(
-                "base URL {base_url:?} must not have a query or fragment"
+                "the base URL {shown} must not have a query or fragment"
             )));
         }
 
@@ -719,6 +754,26 @@ impl Transport {
         &self.inner.base_url
     }
 
+    /// `url` as it may appear in a message or a `Debug` output: scheme, host, port and path,
+    /// without user info, query or fragment. Text that is not a URL with a host is shown as
+    /// `[not a URL]`, since there is no telling which part of it is a secret.
+    ///
+    /// ```
+    /// use push_core::Transport;
+    ///
+    /// assert_eq!(
+    ///     Transport::display_url("https://user:pass@host:8443/x?token=abc#f"),
+    ///     "https://host:8443/x"
+    /// );
+    /// assert_eq!(Transport::display_url("user:pass@host"), "[not a URL]");
+    /// ```
+    pub fn display_url(url: &str) -> String {
+        match reqwest::Url::parse(url) {
+            Ok(parsed) if parsed.host_str().is_some() => shown_url(&parsed),
+            _ => "[not a URL]".to_owned(),
+        }
+    }
+
     /// Parses `path` (starting with `/`, already percent-encoded, without a query or fragment)
     /// against the base URL, once, for [`Request::to`].
     ///
@@ -830,6 +885,10 @@ impl Transport {
                 }
                 Err(err) => {
                     tracing::debug!(attempt, status = err.status(), elapsed_ms, error = %err, "attempt failed");
+                    // Nothing was sent and another attempt would be refused the same way.
+                    if err.is_invalid_input() {
+                        return result;
+                    }
                 }
             }
 
@@ -952,7 +1011,33 @@ async fn read_body(mut response: reqwest::Response) -> Result<Bytes, BodyError> 
 
 /// Maps a client failure to the classifier's outcome and our error, without the URL (the
 /// query string holds Channels' signature).
+///
+/// A builder error means the client refused the request before sending anything (for example
+/// a URL longer than the 65 534 bytes the `http` crate accepts): that is the caller's input,
+/// reported as [`Error::InvalidInput`] for `request`, and the send loop does not retry it.
 fn transport_failure(err: reqwest::Error, started: Instant) -> (Outcome, Result<Response>) {
+    if err.is_builder() {
+        // The causes only: reqwest's own text for a builder error is "builder error".
+        let err = err.without_url();
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        let detail = if causes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", causes.join(": "))
+        };
+        return (
+            Outcome::ConnectFailed,
+            Err(Error::invalid_input(
+                "request",
+                format!("the HTTP client could not build it, so nothing was sent{detail}"),
+            )),
+        );
+    }
     let is_timeout = err.is_timeout();
     let is_connect = err.is_connect();
     let source: BoxError = Box::new(err.without_url());

@@ -89,13 +89,12 @@ impl Client {
     }
 
     pub(crate) fn resolve_project(&self, over: Option<u64>) -> Result<u64> {
-        let id = over.or(self.inner.project_id).ok_or_else(|| {
+        over.or(self.inner.project_id).ok_or_else(|| {
             Error::invalid_input(
                 "project_id",
                 "no project id given and no default configured",
             )
-        })?;
-        crate::validate::id("project_id", id)
+        })
     }
 
     /// Sends and requires exactly `expected` as the status.

@@ -27,7 +27,6 @@ pub const ENV_PROJECT_ID: &str = "PUSHPAD_PROJECT_ID";
 /// # let _ = client;
 /// # Ok::<(), pushpad::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct ClientBuilder {
     auth_token: Secret,
     project_id: Option<u64>,
@@ -39,6 +38,23 @@ pub struct ClientBuilder {
     sleeper: Option<Sleeper>,
     /// A secret: the URL may carry credentials.
     proxy: Option<Secret>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The base URL as given may carry user info or a query: show it without them.
+        f.debug_struct("ClientBuilder")
+            .field("auth_token", &self.auth_token)
+            .field("project_id", &self.project_id)
+            .field("base_url", &Transport::display_url(&self.base_url))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("http_client", &self.http_client)
+            .field("sleeper", &self.sleeper)
+            .field("proxy", &self.proxy)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -64,7 +80,9 @@ impl ClientBuilder {
         let mut builder = Self::new(token);
         if let Ok(raw) = std::env::var(ENV_PROJECT_ID) {
             let id = raw.trim().parse::<u64>().map_err(|_| {
-                Error::config(format!("{ENV_PROJECT_ID} is not a positive integer"))
+                Error::config(format!(
+                    "{ENV_PROJECT_ID} is not a project id (a whole number)"
+                ))
             })?;
             builder = builder.project_id(id);
         }
@@ -77,7 +95,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Overrides the API root (default [`DEFAULT_BASE_URL`]), e.g. for a local stand-in.
+    /// Overrides the API root (default [`DEFAULT_BASE_URL`]), e.g. for a local stand-in. Its
+    /// path prefix is kept in front of every path; user info, a query or a fragment are
+    /// refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -123,9 +143,6 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         if self.auth_token.expose().trim().is_empty() {
             return Err(Error::config("the auth token is empty"));
-        }
-        if self.project_id == Some(0) {
-            return Err(Error::config("project_id must be positive"));
         }
         let base = self.base_url.trim_end_matches('/').to_owned();
         let mut tb = Transport::builder(base)

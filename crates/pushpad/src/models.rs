@@ -201,48 +201,25 @@ impl NewNotification {
         self
     }
 
+    /// The rules Pushpad documents for a notification: action ids of word characters, at
+    /// most 3 custom metrics. Everything else (blank texts included) is the server's to judge.
     pub(crate) fn validate(&self) -> Result<()> {
-        validate::non_blank("body", &self.body)?;
-        for (name, v) in [
-            ("title", &self.title),
-            ("target_url", &self.target_url),
-            ("icon_url", &self.icon_url),
-            ("badge_url", &self.badge_url),
-            ("image_url", &self.image_url),
-        ] {
-            if let Some(v) = v {
-                validate::non_blank(name, v)?;
+        for (i, a) in self.actions.iter().flatten().enumerate() {
+            if let Some(name) = &a.action {
+                validate::action_name(format!("actions[{i}].action"), name)?;
             }
         }
-        if let Some(actions) = &self.actions {
-            for (i, a) in actions.iter().enumerate() {
-                validate::non_blank(format!("actions[{i}].title"), &a.title)?;
-                if let Some(name) = &a.action {
-                    validate::action_name(format!("actions[{i}].action"), name)?;
-                }
-                if let Some(url) = &a.target_url {
-                    validate::non_blank(format!("actions[{i}].target_url"), url)?;
-                }
-            }
-        }
-        if let Some(metrics) = &self.custom_metrics {
-            if metrics.len() > validate::MAX_CUSTOM_METRICS {
-                return Err(Error::invalid_input(
-                    "custom_metrics",
-                    format!(
-                        "at most {} metrics per notification, got {}",
-                        validate::MAX_CUSTOM_METRICS,
-                        metrics.len()
-                    ),
-                ));
-            }
-            validate::list("custom_metrics", metrics)?;
-        }
-        if let Some(uids) = &self.uids {
-            validate::list("uids", uids)?;
-        }
-        if let Some(tags) = &self.tags {
-            validate::list("tags", tags)?;
+        if let Some(metrics) = &self.custom_metrics
+            && metrics.len() > validate::MAX_CUSTOM_METRICS
+        {
+            return Err(Error::invalid_input(
+                "custom_metrics",
+                format!(
+                    "at most {} metrics per notification, got {}",
+                    validate::MAX_CUSTOM_METRICS,
+                    metrics.len()
+                ),
+            ));
         }
         Ok(())
     }
@@ -351,6 +328,10 @@ pub struct Subscription {
 }
 
 /// Filters and paging for listing (and counting) subscriptions.
+///
+/// The filters travel in the request URL, which can be at most 65 534 bytes long: with the
+/// default base URL that is roughly 3 000 uids of 10 characters. A longer query is refused as
+/// [`Error::InvalidInput`] naming `uids` or `tags`, before anything is sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SubscriptionQuery {
     /// Page number, from 1.
@@ -384,9 +365,7 @@ impl SubscriptionQuery {
     }
     pub(crate) fn validate(&self) -> Result<()> {
         validate::page("page", self.page)?;
-        validate::page("per_page", self.per_page)?;
-        validate::list("uids", &self.uids)?;
-        validate::list("tags", &self.tags)
+        validate::page("per_page", self.per_page)
     }
     /// `uids[]` then `tags[]` pairs, in that order.
     pub(crate) fn filter_pairs(&self) -> Vec<(&'static str, String)> {
@@ -431,13 +410,6 @@ impl NewSubscription {
         self.tags = Some(strings(items));
         self
     }
-    pub(crate) fn validate(&self) -> Result<()> {
-        validate::non_blank("endpoint", &self.endpoint)?;
-        if let Some(tags) = &self.tags {
-            validate::list("tags", tags)?;
-        }
-        Ok(())
-    }
 }
 
 /// Changes to a subscription. `uid` has three states: unchanged (not sent), cleared
@@ -471,15 +443,6 @@ impl SubscriptionUpdate {
     pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, items: I) -> Self {
         self.tags = Some(strings(items));
         self
-    }
-    pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(Some(uid)) = &self.uid {
-            validate::non_blank("uid", uid)?;
-        }
-        if let Some(tags) = &self.tags {
-            validate::list("tags", tags)?;
-        }
-        Ok(())
     }
 }
 
@@ -549,9 +512,6 @@ impl NewProject {
     setter!(/// Default `silent`.
         notifications_silent: bool);
     pub(crate) fn validate(&self) -> Result<()> {
-        validate::id("sender_id", self.sender_id)?;
-        validate::non_blank("name", &self.name)?;
-        validate::non_blank("website", &self.website)?;
         project_ttl(self.notifications_ttl)
     }
 }
@@ -606,12 +566,6 @@ impl ProjectUpdate {
     setter!(/// Default `silent`.
         notifications_silent: bool);
     pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(n) = &self.name {
-            validate::non_blank("name", n)?;
-        }
-        if let Some(w) = &self.website {
-            validate::non_blank("website", w)?;
-        }
         project_ttl(self.notifications_ttl)
     }
 }
@@ -662,9 +616,6 @@ impl NewSender {
         self.vapid_public_key = Some(public_pem.into());
         self
     }
-    pub(crate) fn validate(&self) -> Result<()> {
-        validate::non_blank("name", &self.name)
-    }
 }
 
 /// What `Debug` shows of a VAPID private key.
@@ -709,10 +660,4 @@ impl SenderUpdate {
     }
     setter!(/// Renames.
         name: String);
-    pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(n) = &self.name {
-            validate::non_blank("name", n)?;
-        }
-        Ok(())
-    }
 }

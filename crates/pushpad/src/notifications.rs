@@ -73,7 +73,6 @@ impl<'a> Notifications<'a> {
 
     /// One notification with its statistics.
     pub async fn get(&self, id: u64) -> Result<Notification> {
-        let id = validate::id("id", id)?;
         self.client
             .send_json(Request::get(format!("/notifications/{id}")), 200)
             .await
@@ -81,7 +80,6 @@ impl<'a> Notifications<'a> {
 
     /// Cancels a scheduled notification. Expects `204 No Content`.
     pub async fn cancel(&self, id: u64) -> Result<()> {
-        let id = validate::id("id", id)?;
         self.client
             .send(Request::delete(format!("/notifications/{id}/cancel")), 204)
             .await?;

@@ -4,7 +4,6 @@ use push_core::{Request, Result};
 
 use crate::client::Client;
 use crate::models::{NewProject, Project, ProjectUpdate};
-use crate::validate;
 
 /// Project calls; get one with [`Client::projects`].
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +30,6 @@ impl<'a> Projects<'a> {
 
     /// One project.
     pub async fn get(&self, id: u64) -> Result<Project> {
-        let id = validate::id("id", id)?;
         self.client
             .send_json(Request::get(format!("/projects/{id}")), 200)
             .await
@@ -39,7 +37,6 @@ impl<'a> Projects<'a> {
 
     /// Changes a project (PATCH).
     pub async fn update(&self, id: u64, update: &ProjectUpdate) -> Result<Project> {
-        let id = validate::id("id", id)?;
         update.validate()?;
         let req = Request::patch(format!("/projects/{id}")).json_body(Client::body(update)?);
         self.client.send_json(req, 200).await
@@ -47,7 +44,6 @@ impl<'a> Projects<'a> {
 
     /// Deletes a project; the server does it later and answers `202 Accepted`.
     pub async fn delete(&self, id: u64) -> Result<()> {
-        let id = validate::id("id", id)?;
         self.client
             .send(Request::delete(format!("/projects/{id}")), 202)
             .await?;

@@ -4,7 +4,6 @@ use push_core::{Request, Result};
 
 use crate::client::Client;
 use crate::models::{NewSender, Sender, SenderUpdate};
-use crate::validate;
 
 /// Sender calls; get one with [`Client::senders`].
 #[derive(Clone, Copy, Debug)]
@@ -24,14 +23,12 @@ impl<'a> Senders<'a> {
 
     /// Creates a sender. Expects `201 Created`.
     pub async fn create(&self, sender: &NewSender) -> Result<Sender> {
-        sender.validate()?;
         let req = Request::post("/senders").json_body(Client::body(sender)?);
         self.client.send_json(req, 201).await
     }
 
     /// One sender.
     pub async fn get(&self, id: u64) -> Result<Sender> {
-        let id = validate::id("id", id)?;
         self.client
             .send_json(Request::get(format!("/senders/{id}")), 200)
             .await
@@ -39,15 +36,12 @@ impl<'a> Senders<'a> {
 
     /// Changes a sender (PATCH).
     pub async fn update(&self, id: u64, update: &SenderUpdate) -> Result<Sender> {
-        let id = validate::id("id", id)?;
-        update.validate()?;
         let req = Request::patch(format!("/senders/{id}")).json_body(Client::body(update)?);
         self.client.send_json(req, 200).await
     }
 
     /// Deletes a sender (refused while projects use it). Expects `204 No Content`.
     pub async fn delete(&self, id: u64) -> Result<()> {
-        let id = validate::id("id", id)?;
         self.client
             .send(Request::delete(format!("/senders/{id}")), 204)
             .await?;

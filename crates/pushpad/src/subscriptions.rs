@@ -40,20 +40,42 @@ impl<'a> Subscriptions<'a> {
     }
 
     /// One page of subscriptions. Query order on the wire: `page`, `per_page`, `uids[]`, `tags[]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `uids` or `tags` when the filters would make the request
+    /// URL longer than the 65 534 bytes that can be sent (nothing is sent).
     pub async fn all(&self, query: &SubscriptionQuery) -> Result<Vec<Subscription>> {
         let base = self.base()?;
         query.validate()?;
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut paging: Vec<(&str, String)> = Vec::new();
         if let Some(p) = query.page {
-            pairs.push(("page", p.to_string()));
+            paging.push(("page", p.to_string()));
         }
         if let Some(p) = query.per_page {
-            pairs.push(("per_page", p.to_string()));
+            paging.push(("per_page", p.to_string()));
         }
+        let path = self.filtered(base, paging, query)?;
+        self.client.send_json(Request::get(path), 200).await
+    }
+
+    /// `base` with the query `paging` then the filters, refused when the URL would be too long
+    /// to send (naming the list that made it so).
+    fn filtered(
+        &self,
+        base: String,
+        mut pairs: Vec<(&'static str, String)>,
+        query: &SubscriptionQuery,
+    ) -> Result<String> {
+        let base_url = self.client.inner.transport.base_url();
         pairs.extend(query.filter_pairs());
-        self.client
-            .send_json(Request::get(with_query(base, &pairs)), 200)
-            .await
+        let path = with_query(base.clone(), &pairs);
+        if base_url.len() + path.len() > validate::MAX_URL_LEN {
+            // Which list pushed it over: the URL with the uids and without the tags.
+            let without_tags = with_query(base, &pairs[..pairs.len() - query.tags.len()]);
+            validate::url_fits("uids", query.uids.len(), base_url, &without_tags)?;
+            validate::url_fits("tags", query.tags.len(), base_url, &path)?;
+        }
+        Ok(path)
     }
 
     /// Every matching subscription as a stream, starting at `query.page` (default 1).
@@ -83,13 +105,14 @@ impl<'a> Subscriptions<'a> {
     ///
     /// Sent as `HEAD` (like the Node, Go, Java and Ruby SDKs): no page body is transferred and
     /// the request is idempotent, so it is safely retried.
+    ///
+    /// # Errors
+    /// As [`Subscriptions::all`] for the filters.
     pub async fn count(&self, query: &SubscriptionQuery) -> Result<u64> {
         let base = self.base()?;
         query.validate()?;
-        let resp = self
-            .client
-            .send(Request::head(with_query(base, &query.filter_pairs())), 200)
-            .await?;
+        let path = self.filtered(base, Vec::new(), query)?;
+        let resp = self.client.send(Request::head(path), 200).await?;
         let raw = resp
             .header("x-total-count")
             .ok_or_else(|| Error::decode("response has no X-Total-Count header"))?;
@@ -101,7 +124,6 @@ impl<'a> Subscriptions<'a> {
     /// Imports a subscription. Expects `201 Created`.
     pub async fn create(&self, subscription: &NewSubscription) -> Result<Subscription> {
         let base = self.base()?;
-        subscription.validate()?;
         let req = Request::post(base).json_body(Client::body(subscription)?);
         self.client.send_json(req, 201).await
     }
@@ -109,7 +131,6 @@ impl<'a> Subscriptions<'a> {
     /// One subscription.
     pub async fn get(&self, id: u64) -> Result<Subscription> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
         self.client
             .send_json(Request::get(format!("{base}/{id}")), 200)
             .await
@@ -118,8 +139,6 @@ impl<'a> Subscriptions<'a> {
     /// Changes uid and/or tags (PATCH).
     pub async fn update(&self, id: u64, update: &SubscriptionUpdate) -> Result<Subscription> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
-        update.validate()?;
         let req = Request::patch(format!("{base}/{id}")).json_body(Client::body(update)?);
         self.client.send_json(req, 200).await
     }
@@ -127,7 +146,6 @@ impl<'a> Subscriptions<'a> {
     /// Deletes a subscription. Expects `204 No Content`.
     pub async fn delete(&self, id: u64) -> Result<()> {
         let base = self.base()?;
-        let id = validate::id("id", id)?;
         self.client
             .send(Request::delete(format!("{base}/{id}")), 204)
             .await?;

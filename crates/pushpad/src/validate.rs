@@ -1,4 +1,8 @@
 //! Client-side checks; every failure is a typed `Error::InvalidInput` and nothing is sent.
+//!
+//! Only what Pushpad documents is checked (the crate README's "What is checked before
+//! sending" lists each rule with its source; keep the two in step): blank strings and id 0,
+//! which the API does not document as errors, are sent for the server to judge.
 
 use push_core::{Error, Result};
 
@@ -6,29 +10,6 @@ use push_core::{Error, Result};
 pub(crate) const MAX_CUSTOM_METRICS: usize = 3;
 /// Largest project `notifications_ttl` (spec maximum, 28 days).
 pub(crate) const MAX_PROJECT_TTL: u32 = 2_419_200;
-
-pub(crate) fn id(field: &'static str, id: u64) -> Result<u64> {
-    if id == 0 {
-        Err(Error::invalid_input(field, "must be a positive integer"))
-    } else {
-        Ok(id)
-    }
-}
-
-pub(crate) fn non_blank(field: impl Into<String>, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        Err(Error::invalid_input(field.into(), "must not be empty"))
-    } else {
-        Ok(())
-    }
-}
-
-pub(crate) fn list(field: &str, values: &[String]) -> Result<()> {
-    for (i, v) in values.iter().enumerate() {
-        non_blank(format!("{field}[{i}]"), v)?;
-    }
-    Ok(())
-}
 
 pub(crate) fn page(field: &'static str, value: Option<u32>) -> Result<()> {
     if value == Some(0) {
@@ -52,4 +33,29 @@ pub(crate) fn action_name(field: String, value: &str) -> Result<()> {
     } else {
         Ok(())
     }
+}
+
+/// The longest request URL the HTTP stack can send: the `http` crate refuses a URI longer than
+/// `u16::MAX - 1` bytes, before anything is sent.
+pub(crate) const MAX_URL_LEN: usize = 65_534;
+
+/// Refuses a request URL (`base_url` + `path_and_query`) longer than [`MAX_URL_LEN`], naming
+/// `field`: the list whose values made it too long.
+pub(crate) fn url_fits(
+    field: &'static str,
+    count: usize,
+    base_url: &str,
+    path_and_query: &str,
+) -> Result<()> {
+    let len = base_url.len() + path_and_query.len();
+    if len > MAX_URL_LEN {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{count} values make the request URL {len} bytes long; at most {MAX_URL_LEN} \
+                 can be sent (ask in smaller groups)"
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::{INSTANCE, KEY, client};
 
 enum Call {
     Interests(Vec<String>, PublishRequest),
+    InterestsChunked(Vec<String>, PublishRequest),
     Users(Vec<String>, PublishRequest),
     Delete(String),
     Token(String),
@@ -74,8 +75,8 @@ async fn bad_inputs_are_refused_before_sending() {
             "interests[0]",
         ),
         (
-            "duplicate interest",
-            Call::Interests(s(&["x", "y", "x"]), sample()),
+            "duplicate interest, split publish",
+            Call::InterestsChunked(s(&["x", "y", "x"]), sample()),
             "interests[2]",
         ),
         (
@@ -129,6 +130,9 @@ async fn bad_inputs_are_refused_before_sending() {
     for (name, call, field) in cases {
         let err = match call {
             Call::Interests(i, r) => c.publish_to_interests(&i, &r).await.unwrap_err(),
+            Call::InterestsChunked(i, r) => {
+                c.publish_to_interests_chunked(&i, &r).await.unwrap_err()
+            }
             Call::Users(u, r) => c.publish_to_users(&u, &r).await.unwrap_err(),
             Call::Delete(u) => c.delete_user(&u).await.unwrap_err(),
             Call::Token(u) => c.generate_token(&u).unwrap_err(),

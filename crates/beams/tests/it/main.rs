@@ -11,6 +11,7 @@ mod concurrency;
 mod errors;
 mod faults;
 mod invalid;
+mod paths;
 mod props;
 #[cfg(feature = "sandbox")]
 mod sandbox;

@@ -201,6 +201,16 @@ async fn the_sandbox_enforces_limits_on_tampered_requests() {
             serde_json::json!({"interests": ["a"], "web": {"data": {"x": "y".repeat(11 * 1024)}}}),
             400,
         ),
+        (
+            &users_path,
+            serde_json::json!({"users": ["u"], "web": {"time_to_live": 2_419_201}}),
+            422,
+        ),
+        (
+            &users_path,
+            serde_json::json!({"users": ["u"], "web": {"data": {"pusher": 1}}}),
+            422,
+        ),
     ];
     for (path, body, status) in cases {
         let err = raw
@@ -223,6 +233,22 @@ async fn the_sandbox_enforces_limits_on_tampered_requests() {
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(sandbox.publishes().is_empty());
+    // What Beams documents no rule against: a repeated interest, the longest web time to live.
+    for (path, body) in [
+        (
+            &interests_path,
+            serde_json::json!({"interests": ["a", "a"], "web": {}}),
+        ),
+        (
+            &users_path,
+            serde_json::json!({"users": ["u"], "web": {"time_to_live": 2_419_200}}),
+        ),
+    ] {
+        raw.send(Request::post(path.as_str()).json_body(body.to_string()))
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+    }
+    assert_eq!(sandbox.publishes().len(), 2);
 }
 
 #[tokio::test]

@@ -179,3 +179,37 @@ fn no_secret_in_any_output() {
         }
     }
 }
+
+/// A base URL with user info and a query: refused at build, and neither the error nor the
+/// builder's `Debug` shows the password, the query or the user info; a base URL that builds
+/// shows in the client's `Debug` without them too.
+#[test]
+fn base_url_user_info_and_query_are_never_shown() {
+    let forbidden = ["pass", "abc", "user:", "user@"];
+    for url in [
+        "https://user:pass@host/x?token=abc",
+        "https://user:pass@host/x",
+        "https://host/x?token=abc",
+        "https://user:pa/ss@host/x?token=abc",
+    ] {
+        let builder = Client::builder(INSTANCE, KEY).base_url(url);
+        let mut shown = format!("{builder:?} {builder:#?}");
+        let err = builder.build().unwrap_err();
+        assert!(matches!(err, beams::Error::Config { .. }), "{url}: {err:?}");
+        shown.push_str(&format!("{err} {err:?}"));
+        for word in forbidden {
+            assert!(!shown.contains(word), "{url}: {word:?} in {shown}");
+        }
+    }
+    let err = Client::builder(INSTANCE, KEY)
+        .base_url("https://user:pass@host/x")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    let client = Client::builder(INSTANCE, KEY)
+        .base_url("https://host:8443/beams/")
+        .build()
+        .unwrap();
+    let shown = format!("{client:?}");
+    assert!(shown.contains("https://host:8443/beams"), "{shown}");
+}

@@ -199,3 +199,70 @@ fn token_serialises_to_token_object() {
     assert_eq!(v["token"].as_str().unwrap(), t.token);
     assert!(!format!("{t:?}").contains(&t.token));
 }
+
+/// Beams documents no refusal of a repeated interest in one publish (it delivers once per
+/// device): the list is sent as given.
+#[tokio::test]
+async fn a_repeated_interest_is_sent_as_given() {
+    let server = MockServer::start().await;
+    let expected = json!({
+        "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
+        "interests": ["x", "y", "x"]
+    });
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/publish_api/v1/instances/{INSTANCE}/publishes/interests"
+        )))
+        .and(body_json(&expected))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server.uri())
+        .publish_to_interests(&["x", "y", "x"], &sample())
+        .await
+        .unwrap();
+}
+
+/// The web format's documented limits: `time_to_live` up to 2 419 200 s is sent, one more
+/// second is refused; `data` may hold any key but `pusher`.
+#[tokio::test]
+async fn web_time_to_live_and_data_follow_the_documented_limits() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_json(json!({
+            "web": {"time_to_live": 2_419_200, "notification": {"title": "t"}, "data": {"pusherish": 1}},
+            "users": ["u"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let raw = |web: Value| PublishRequest::new().raw(json!({ "web": web }));
+    c.publish_to_users(
+        &["u"],
+        &raw(json!({"time_to_live": 2_419_200, "notification": {"title": "t"}, "data": {"pusherish": 1}})),
+    )
+    .await
+    .unwrap();
+    for (request, field) in [
+        (
+            raw(json!({"time_to_live": 2_419_201, "notification": {"title": "t"}})),
+            "web.time_to_live",
+        ),
+        (
+            raw(json!({"notification": {"title": "t"}, "data": {"pusher": {}}})),
+            "web.data",
+        ),
+        (
+            PublishRequest::new().web(Web::new().title("t").data("pusher", json!(1))),
+            "web.data",
+        ),
+    ] {
+        match c.publish_to_users(&["u"], &request).await {
+            Err(beams::Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+}

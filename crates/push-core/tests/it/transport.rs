@@ -332,4 +332,76 @@ async fn a_path_reaches_the_server_exactly_as_given_or_not_at_all() {
             "/api/v1/users/a;b,c=d@e"
         ]
     );
+
+/// A base URL carrying credentials or a query: refused at build, and neither the error nor the
+/// builder's `Debug` repeats the user info or the query.
+#[test]
+fn base_url_credentials_and_query_are_never_shown() {
+    for url in [
+        "https://user:pass@host/x?token=abc",
+        "https://user:pass@host/x",
+        "https://user@host/x",
+        "https://host/x?token=abc",
+        "https://host/x#token=abc",
+        "ftp://user:pass@host/x?token=abc",
+        "https://user:pa/ss@host/x?token=abc",
+        "https://user:pass@/x?token=abc",
+    ] {
+        let builder = Transport::builder(url);
+        let shown_builder = format!("{builder:?}");
+        let err = builder.build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
+        let shown = format!("{err} {err:?} {shown_builder}");
+        for secret in ["pass", "abc", "user:", "user@", "pa/ss"] {
+            assert!(!shown.contains(secret), "{url}: {secret:?} in {shown}");
+        }
+    }
+    let err = Transport::builder("https://user:pass@host/x")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    // What is shown instead: scheme, host, port and path.
+    let err = Transport::builder("ftp://host:2121/x?token=abc")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ftp://host:2121/x"), "{err}");
+    let shown = format!(
+        "{:?}",
+        Transport::builder("https://host:8443/api?token=abc")
+    );
+    assert!(shown.contains("https://host:8443/api"), "{shown}");
+    assert!(!shown.contains("abc"), "{shown}");
+}
+
+/// A request the HTTP client cannot build (here a URL past the 65 534 bytes the `http` crate
+/// accepts) is the caller's input, not a connection failure: `InvalidInput` naming
+/// `request`, nothing sent, no retry, and no URL in the message.
+#[tokio::test]
+async fn a_request_the_client_cannot_build_is_invalid_input_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sleeper = crate::RecordingSleeper::default();
+    let t = Transport::builder(server.uri())
+        .retry_policy(crate::fast_policy(4))
+        .sleeper(sleeper.sleeper())
+        .build()
+        .unwrap();
+    let query = format!("secret_marker=1&{}", "a=1&".repeat(20_000));
+    let err = t
+        .send(Request::get(format!("/x?{query}")))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::InvalidInput { field, .. } => assert_eq!(field, "request"),
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret_marker"), "{shown}");
+    assert!(!shown.contains("127.0.0.1"), "{shown}");
+    assert!(sleeper.delays().is_empty(), "{:?}", sleeper.delays());
+    assert!(!err.is_retryable());
 }

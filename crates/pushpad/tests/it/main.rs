@@ -10,6 +10,8 @@ mod common;
 mod concurrency;
 mod faults;
 mod invalid;
+mod long_queries;
+mod paths;
 mod props;
 #[cfg(feature = "sandbox")]
 mod sandbox;

@@ -136,7 +136,7 @@ fn no_secret_in_any_output() {
     for bad in [
         Client::new("", 1),
         Client::new("  ", 1),
-        Client::builder(TOKEN).project_id(0).build(),
+        Client::builder(TOKEN).base_url("https://u:p@h/x?q").build(),
         Client::builder(TOKEN).base_url("not a url").build(),
         Client::builder(TOKEN).proxy("::not a proxy::").build(),
     ] {
@@ -254,4 +254,41 @@ fn no_secret_in_any_output() {
             assert!(!text.contains(secret.as_str()), "{what} leaked in:\n{text}");
         }
     }
+}
+
+/// A base URL with user info and a query: refused at build, and neither the error nor the
+/// builder's `Debug` shows the password, the query or the user info; a base URL that builds
+/// shows in the client's `Debug` without them too.
+#[test]
+fn base_url_user_info_and_query_are_never_shown() {
+    let forbidden = ["pass", "abc", "user:", "user@"];
+    for url in [
+        "https://user:pass@host/x?token=abc",
+        "https://user:pass@host/x",
+        "https://host/x?token=abc",
+        "https://user:pa/ss@host/x?token=abc",
+    ] {
+        let builder = Client::builder(TOKEN).project_id(1).base_url(url);
+        let mut shown = format!("{builder:?} {builder:#?}");
+        let err = builder.build().unwrap_err();
+        assert!(
+            matches!(err, pushpad::Error::Config { .. }),
+            "{url}: {err:?}"
+        );
+        shown.push_str(&format!("{err} {err:?}"));
+        for word in forbidden {
+            assert!(!shown.contains(word), "{url}: {word:?} in {shown}");
+        }
+    }
+    let err = Client::builder(TOKEN)
+        .base_url("https://user:pass@host/x")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    let client = Client::builder(TOKEN)
+        .base_url("https://host:8443/api/v1/")
+        .build()
+        .unwrap();
+    let shown = format!("{client:?}");
+    assert!(shown.contains("https://host:8443/api/v1"), "{shown}");
 }

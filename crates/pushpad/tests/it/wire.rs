@@ -258,10 +258,6 @@ fn builder_config_errors() {
         Err(Error::Config { .. })
     ));
     assert!(matches!(
-        Client::builder("t").project_id(0).build(),
-        Err(Error::Config { .. })
-    ));
-    assert!(matches!(
         Client::builder("t").base_url("not a url").build(),
         Err(Error::Config { .. })
     ));
