@@ -332,6 +332,7 @@ async fn a_path_reaches_the_server_exactly_as_given_or_not_at_all() {
             "/api/v1/users/a;b,c=d@e"
         ]
     );
+}
 
 /// A base URL carrying credentials or a query: refused at build, and neither the error nor the
 /// builder's `Debug` repeats the user info or the query.
