@@ -1,8 +1,5 @@
 //! No secret, token or signature ever appears in Debug output, errors or logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use push_core::{Error, HmacSha256Key, Request, RetryPolicy, Secret, Transport};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -10,19 +7,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN: &str = "tok-SECRET-0123456789";
 const SIGNATURE: &str = "deadbeefSIGNATURE";
 const PROXY_PASSWORD: &str = "proxyPASSWORD";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(text: &str) {
     for secret in [TOKEN, SIGNATURE, PROXY_PASSWORD] {
@@ -32,14 +16,9 @@ fn assert_clean(text: &str) {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // A process-wide subscriber filtered to this thread: a thread-local default can miss
+    // events whose callsites other tests cached as disabled first.
+    let captured = push_test_support::capture_this_thread();
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -87,7 +66,7 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let key = HmacSha256Key::new(TOKEN.as_bytes());
     shown.push_str(&format!("{key:?}"));
 
-    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     assert!(
         traces.contains("push_request"),
         "tracing spans were emitted: {traces}"
