@@ -2,8 +2,9 @@
 //! (`POST /auth`), its user-authentication endpoint (`POST /signin`), and the webhook receiver
 //! (`POST /webhook`), on 127.0.0.1.
 
-use channels::{Client, PresenceMember, UserData};
-use push_core::sandbox::{Recorder, SandboxRequest, SandboxResponse, SandboxServer, decode_form};
+use channels::{AuthRequest, Client, PresenceMember, UserAuthRequest, UserData};
+use push_core::sandbox::{Recorder, SandboxRequest, SandboxResponse, SandboxServer};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 /// A webhook exactly as soketi delivered it.
@@ -64,21 +65,28 @@ fn handle(
     auth_log: &AuthLog,
     req: &SandboxRequest,
 ) -> SandboxResponse {
-    let form = || {
-        let pairs = decode_form(&String::from_utf8_lossy(&req.body));
-        move |name: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        }
-    };
+    // pusher-js posts a form: the SDK's request types read it, and the harness's own
+    // `user_id` parameter (client.js's `params`) says who the connection is.
+    #[derive(serde::Deserialize)]
+    struct Who {
+        user_id: String,
+    }
+    fn form<T: DeserializeOwned>(req: &SandboxRequest) -> Result<(T, String), SandboxResponse> {
+        let read = |e: serde_urlencoded::de::Error| SandboxResponse::text(400, e.to_string());
+        let request = serde_urlencoded::from_bytes(&req.body).map_err(read)?;
+        let who: Who = serde_urlencoded::from_bytes(&req.body).map_err(read)?;
+        Ok((request, who.user_id))
+    }
     match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/auth") => {
-            let field = form();
-            let (socket_id, channel, user_id) =
-                (field("socket_id"), field("channel_name"), field("user_id"));
+            let (request, user_id) = match form::<AuthRequest>(req) {
+                Ok(parts) => parts,
+                Err(refused) => return refused,
+            };
+            let AuthRequest {
+                socket_id,
+                channel_name: channel,
+            } = request;
             auth_log.push(format!("/auth {channel} {user_id}"));
             let member = if channel.starts_with("presence-") {
                 match PresenceMember::new(user_id.as_str()).user_info(&json!({"name": user_id})) {
@@ -94,8 +102,10 @@ fn handle(
             }
         }
         ("POST", "/signin") => {
-            let field = form();
-            let (socket_id, user_id) = (field("socket_id"), field("user_id"));
+            let (UserAuthRequest { socket_id }, user_id) = match form(req) {
+                Ok(parts) => parts,
+                Err(refused) => return refused,
+            };
             auth_log.push(format!("/signin {user_id}"));
             let user = match UserData::new(user_id.as_str()).user_info(&json!({"name": user_id})) {
                 Ok(user) => user,

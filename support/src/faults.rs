@@ -10,7 +10,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use push_core::faults::{Act, FaultServer, Seen, refused_url};
+use crate::fault_server::{Act, FaultServer, Seen, refused_url};
 use push_core::{Error, RetryPolicy};
 
 /// Per-attempt (and connect) timeout the fault suites give their clients.

@@ -46,7 +46,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A base URL as given may carry user info or a query: show it without them.
-        let base_url = self.base_url.as_deref().map(Transport::display_url);
+        let base_url = self.base_url.as_deref().map(push_core::redacted_url);
         f.debug_struct("ClientBuilder")
             .field("instance_id", &self.instance_id)
             .field("secret_key", &self.secret_key)

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use crate::retry::{Decision, Outcome, classify};
+
 /// A boxed error kept as the `source` of transport failures.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -12,9 +14,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when calling a push service.
 ///
-/// Provider crates re-export this type, so `channels::Error`, `beams::Error` and
-/// `pushpad::Error` are all this enum. No variant ever carries a secret: URLs are stripped
-/// of their query string (where Channels puts its signature) and headers are never included.
+/// Provider crates re-export this type, so `push_channels::Error`, `push_beams::Error` and
+/// `push_pushpad::Error` are all this enum. No variant ever carries a secret: a failed
+/// connection names the server's `host:port`, never the URL (Channels signs in its query),
+/// and headers are never included.
+///
+/// # Which variant, when
+///
+/// One rule in every provider:
+///
+/// | what went wrong | variant |
+/// | --- | --- |
+/// | a value given to a client builder, found by `build()` | [`Error::Config`] |
+/// | an argument of a call, found before anything is sent | [`Error::InvalidInput`], naming the field |
+/// | the service answered with a status the call does not expect | [`Error::Api`] |
+/// | the service answered with a success but a body that is not the documented one | [`Error::Decode`] |
+/// | no connection could be made | [`Error::Connect`] |
+/// | the call ran out of time | [`Error::Timeout`] |
+/// | the connection broke after the request may have been sent | [`Error::Transport`] |
+/// | an incoming webhook failed verification | [`Error::Webhook`] |
+///
+/// [`Error::is_retryable`] asks the retry classifier itself, so it agrees with what the
+/// built-in retries do.
 ///
 /// ```
 /// use push_core::Error;
@@ -42,16 +63,20 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// No connection could be made; the request was certainly not sent.
-    #[error("could not connect to the service: {source}")]
+    #[error("could not connect to {address}: {}", root_cause(.source.as_ref()))]
     Connect {
+        /// The server's `host:port`.
+        address: String,
         /// The underlying I/O or TLS failure.
         #[source]
         source: BoxError,
     },
 
     /// The request did not complete within the configured timeout or retry deadline.
-    #[error("the request timed out after {elapsed:?}")]
+    #[error("the request to {address} timed out after {elapsed:?}")]
     Timeout {
+        /// The server's `host:port`.
+        address: String,
         /// How long the call ran before giving up.
         elapsed: Duration,
         /// The underlying failure, when the HTTP client reported one.
@@ -61,8 +86,10 @@ pub enum Error {
 
     /// The connection failed after the request may have been sent (for example a reset
     /// mid-response).
-    #[error("the connection failed: {source}")]
+    #[error("the connection to {address} failed: {}", root_cause(.source.as_ref()))]
     Transport {
+        /// The server's `host:port`.
+        address: String,
         /// The underlying failure.
         #[source]
         source: BoxError,
@@ -140,18 +167,31 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later may succeed: connection failures, timeouts,
-    /// rate limiting (429) and server errors (5xx).
+    /// Whether trying the same call again later may succeed: what the retry classifier
+    /// ([`classify`](crate::classify)) would retry for a request that is safe to repeat —
+    /// connection failures, timeouts, broken connections, 429, 500, 502, 503 and 504 (not
+    /// 501, not other 4xx, not a refused input).
     ///
     /// This is advice for the caller after the built-in retries are exhausted; whether a
     /// *publish* is safe to repeat is still the caller's call (the service may have accepted it
     /// before a timeout).
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Connect { .. } | Self::Timeout { .. } | Self::Transport { .. } => true,
-            Self::Api(api) => api.status == 429 || (500..600).contains(&api.status),
-            _ => false,
-        }
+        let outcome = match self {
+            Self::Connect { .. } => Outcome::ConnectFailed,
+            Self::Timeout { .. } => Outcome::TimedOut,
+            Self::Transport { .. } => Outcome::Interrupted,
+            Self::Api(api) => Outcome::Status {
+                status: api.status,
+                retry_after: api.retry_after,
+            },
+            Self::InvalidInput { .. }
+            | Self::Decode { .. }
+            | Self::Config { .. }
+            | Self::Webhook { .. } => {
+                return false;
+            }
+        };
+        classify(true, outcome) != Decision::Stop
     }
 
     /// Whether the call timed out.
@@ -178,6 +218,16 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.api().and_then(|api| api.retry_after)
     }
+}
+
+/// The innermost cause of `error`'s chain, which says what happened ("Connection refused");
+/// the outer layers only say where it happened.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 impl From<ApiError> for Error {
@@ -316,10 +366,22 @@ mod tests {
         let not_found: Error = ApiError::new(404, b"").into();
         assert!(!not_found.is_retryable());
         let timeout = Error::Timeout {
+            address: "h:1".to_owned(),
             elapsed: Duration::from_secs(1),
             source: None,
         };
         assert!(timeout.is_timeout() && timeout.is_retryable());
+        let not_implemented: Error = ApiError::new(501, b"").into();
+        assert!(
+            !not_implemented.is_retryable(),
+            "the classifier never retries 501"
+        );
+        for status in [500, 502, 503, 504] {
+            assert!(
+                Error::from(ApiError::new(status, b"")).is_retryable(),
+                "{status}"
+            );
+        }
         assert!(
             Error::config("x")
                 .to_string()

@@ -1,15 +1,14 @@
 //! Retries: the policy (data), the classifier (a pure function) and the backoff schedule.
 //!
-//! The loop that uses them lives in [`Transport`](crate::Transport). The defaults never risk a
-//! duplicate publish: a `POST` is retried only when the service certainly did not act on it.
+//! The loop that uses them is `retry_loop::run`, under [`Transport::send`](crate::Transport::send).
+//! The defaults never risk a duplicate publish: a `POST` is retried only when the service
+//! certainly did not act on it.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
-
-use crate::Method;
 
 /// How many times, how soon and for how long a failed request is tried again.
 ///
@@ -312,17 +311,10 @@ pub(crate) fn jitter_random() -> u64 {
     z ^ (z >> 31)
 }
 
-impl Method {
-    /// Whether repeating the request has the same effect as sending it once
-    /// (RFC 9110 §9.2.2): `GET`, `HEAD`, `PUT` and `DELETE`.
-    pub fn is_idempotent(self) -> bool {
-        matches!(self, Self::Get | Self::Head | Self::Put | Self::Delete)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Method;
     use std::time::UNIX_EPOCH;
 
     fn status(status: u16) -> Outcome {

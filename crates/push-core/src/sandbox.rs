@@ -1,5 +1,6 @@
-//! Plumbing for the providers' local sandboxes: an HTTP server on `127.0.0.1:0` that hands every
-//! request, raw, to a provider's handler, and can be told to fail the next requests.
+//! What the providers' local sandboxes share: the [`Fault`] their `fail_next` injects, and
+//! (hidden from these docs: plumbing for the provider crates) an HTTP server on `127.0.0.1:0`
+//! that hands every request, raw, to a provider's handler.
 //!
 //! Each provider crate builds its faithful stand-in (authentication, limits, responses,
 //! recording) on top of [`SandboxServer`]. The server is [hyper](https://hyper.rs) driven
@@ -35,14 +36,17 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use percent_encoding::percent_decode_str;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
 
+#[doc(hidden)]
 /// The largest request body the sandbox reads; larger ones are answered 413.
 pub const MAX_REQUEST_BODY: usize = 4 * 1024 * 1024;
 
+#[doc(hidden)]
 /// A request as the sandbox received it: nothing decoded, nothing normalised.
 #[derive(Clone)]
 pub struct SandboxRequest {
@@ -69,7 +73,9 @@ impl SandboxRequest {
 
     /// The query parameters, percent-decoded (`+` as space), in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        decode_form(&self.query)
+        form_urlencoded::parse(self.query.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
     }
 
     /// The first value of query parameter `name`, percent-decoded.
@@ -85,7 +91,7 @@ impl SandboxRequest {
         self.path
             .trim_start_matches('/')
             .split('/')
-            .map(percent_decode)
+            .map(|segment| percent_decode_str(segment).decode_utf8_lossy().into_owned())
             .collect()
     }
 }
@@ -101,50 +107,7 @@ impl fmt::Debug for SandboxRequest {
     }
 }
 
-/// Decodes `application/x-www-form-urlencoded` text (`a=1&b=x+y%21`).
-pub fn decode_form(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                percent_decode(&name.replace('+', " ")),
-                percent_decode(&value.replace('+', " ")),
-            )
-        })
-        .collect()
-}
-
-/// Percent-decodes `text`; invalid escapes are kept as they are, invalid UTF-8 is replaced.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
+#[doc(hidden)]
 /// What the sandbox answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxResponse {
@@ -239,6 +202,7 @@ struct Shared {
     seen: AtomicUsize,
 }
 
+#[doc(hidden)]
 /// An HTTP server on `127.0.0.1` with an ephemeral port, stopped when dropped.
 ///
 /// Cloning is cheap; the server stops when the last clone is dropped.
@@ -405,6 +369,7 @@ fn to_hyper(resp: SandboxResponse) -> hyper::Response<Full<Bytes>> {
     out
 }
 
+#[doc(hidden)]
 /// A log of what a sandbox accepted, in order, shared between the server and its owner.
 #[derive(Debug)]
 pub struct Recorder<T>(Arc<Mutex<Vec<T>>>);
@@ -459,16 +424,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decoding() {
-        assert_eq!(percent_decode("a%2Fb%20c%zz%"), "a/b c%zz%");
-        assert_eq!(percent_decode("%C3%BC"), "ü");
+    fn queries_and_segments_are_decoded() {
+        let req = SandboxRequest {
+            method: "GET".to_owned(),
+            path: "/a%2Fb%20c%zz%/%C3%BC".to_owned(),
+            query: "uids%5B%5D=u+2&tags%5B%5D=b%26c&flag".to_owned(),
+            headers: Vec::new(),
+            body: Bytes::new(),
+        };
+        assert_eq!(req.path_segments(), ["a/b c%zz%", "ü"]);
         assert_eq!(
-            decode_form("uids%5B%5D=u+2&tags%5B%5D=b%26c&flag"),
+            req.query_pairs(),
             vec![
                 ("uids[]".to_owned(), "u 2".to_owned()),
                 ("tags[]".to_owned(), "b&c".to_owned()),
                 ("flag".to_owned(), String::new()),
             ]
         );
+        assert_eq!(req.query_param("tags[]").as_deref(), Some("b&c"));
     }
 }

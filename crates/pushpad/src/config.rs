@@ -46,7 +46,7 @@ impl std::fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("auth_token", &self.auth_token)
             .field("project_id", &self.project_id)
-            .field("base_url", &Transport::display_url(&self.base_url))
+            .field("base_url", &push_core::redacted_url(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry_policy)

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use channels::{Client, RetryPolicy};
-use push_core::faults::{Act, FaultServer, refused_url};
+use push_test_support::fault_server::{Act, FaultServer, refused_url};
 use push_test_support::faults::{TIMEOUT, outcome, policy};
 
 use crate::common::*;

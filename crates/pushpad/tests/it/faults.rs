@@ -16,8 +16,8 @@ use pushpad::{Client, Error, NewNotification, RetryPolicy};
 
 use crate::common::TOKEN;
 
-/// The shared misbehaving server ([`push_core::faults`]), through the test-support conveniences.
-pub(crate) use push_core::faults::{Act, Seen};
+/// The shared misbehaving server ([`push_test_support::fault_server`]), through the test-support conveniences.
+pub(crate) use push_test_support::fault_server::{Act, Seen};
 pub(crate) use push_test_support::faults::{Server, answer, answer_with};
 
 /// What a reset cuts in half, and what a truncated answer sends of its body.

@@ -3,7 +3,7 @@
 //! HTTP by hand (no framework) so that each fault is exactly what the test asked for.
 //!
 //! ```
-//! use push_core::faults::{Act, FaultServer};
+//! use push_test_support::fault_server::{Act, FaultServer};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> push_core::Result<()> {
@@ -24,7 +24,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::error::{Error, Result};
+use push_core::{Error, Result};
 
 /// What the server does with one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
