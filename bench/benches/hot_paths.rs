@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Beams: issuing a token for a user (an HS256 JWT). Target ≤ 5 µs.
 fn beams(c: &mut Criterion) {
-    let Ok(client) = beams::Client::builder(
+    let Ok(client) = push_beams::Client::builder(
         "97c56dfe-58f5-408b-ab3a-158e51a860f2",
         "3C7B4A6B2F1E0D9C8B7A6F5E4D3C2B1A0F9E8D7C6B5A4F3E2D1C0B9A8F7E6D5",
     )
@@ -27,7 +27,7 @@ fn beams(c: &mut Criterion) {
 
 /// Pushpad: the HMAC-SHA256 signature of a uid for the JavaScript SDK. Target ≤ 1 µs.
 fn pushpad(c: &mut Criterion) {
-    let Ok(client) = pushpad::Client::new("5374d7dfeffa2eb49965624ba7596a09", 123) else {
+    let Ok(client) = push_pushpad::Client::new("5374d7dfeffa2eb49965624ba7596a09", 123) else {
         return;
     };
     c.bench_function("pushpad/signature_for", |b| {
@@ -40,7 +40,8 @@ fn pushpad(c: &mut Criterion) {
 /// 1 KB event for an encrypted channel (≤ 5 µs).
 fn channels(c: &mut Criterion) {
     let Ok(client) =
-        channels::Client::builder("123456", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()
+        push_channels::Client::builder("123456", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+            .build()
     else {
         return;
     };
@@ -49,7 +50,7 @@ fn channels(c: &mut Criterion) {
     c.bench_function("channels/sign_trigger_100b", |b| {
         b.iter(|| {
             client.signed_query(
-                channels::Method::Post,
+                push_channels::Method::Post,
                 "/apps/123456/events",
                 &[],
                 black_box(body),
@@ -61,7 +62,7 @@ fn channels(c: &mut Criterion) {
             client.authorize_channel(black_box("1234.5678"), black_box("private-room"), None)
         });
     });
-    let key = channels::MasterKey::from_bytes([7; 32]);
+    let key = push_channels::MasterKey::from_bytes([7; 32]);
     let event = vec![b'x'; 1024];
     c.bench_function("channels/encrypt_1kb", |b| {
         b.iter(|| key.encrypt("private-encrypted-room", black_box(&event), [1; 24]));

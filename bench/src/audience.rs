@@ -52,7 +52,7 @@ async fn publish<S: AsRef<str>>(url: &str, settings: &Audience, ids: &[S]) -> Re
     } = settings;
     let rss_list = status_kib("VmRSS");
 
-    let client = beams::Client::builder(BEAMS_INSTANCE, BEAMS_KEY)
+    let client = push_beams::Client::builder(BEAMS_INSTANCE, BEAMS_KEY)
         .base_url(url)
         .chunk_concurrency(concurrency)
         .build()

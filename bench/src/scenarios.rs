@@ -71,7 +71,7 @@ fn bare(url: &str) -> Result<Scenario, String> {
     })
 }
 
-/// (b) `channels::Client::trigger` of the baseline's event: validated, serialised, MD5 of the
+/// (b) `push_channels::Client::trigger` of the baseline's event: validated, serialised, MD5 of the
 /// body, HMAC-signed query, and the `{}` answer decoded. Body: the baseline's bytes, reordered.
 fn channels(url: &str) -> Result<Scenario, String> {
     let (scheme, host_port) = url
@@ -80,12 +80,13 @@ fn channels(url: &str) -> Result<Scenario, String> {
     let (host, port) = host_port
         .rsplit_once(':')
         .ok_or("the server URL has no port")?;
-    let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-        .scheme(scheme)
-        .host(host)
-        .port(port.parse().map_err(|_| "bad port")?)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let client =
+        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+            .scheme(scheme)
+            .host(host)
+            .port(port.parse().map_err(|_| "bad port")?)
+            .build()
+            .map_err(|e| e.to_string())?;
     Ok(Scenario {
         name: "channels trigger",
         call: Arc::new(move |_| {
@@ -107,17 +108,17 @@ fn channels(url: &str) -> Result<Scenario, String> {
 
 /// The Beams payload of the throughput scenario: with one interest, its body is
 /// `{"web":{"notification":{...}},"interests":["my-interest"]}`, 126 bytes.
-pub(crate) fn beams_request() -> beams::PublishRequest {
-    beams::PublishRequest::new().web(
-        beams::Web::new()
+pub(crate) fn beams_request() -> push_beams::PublishRequest {
+    push_beams::PublishRequest::new().web(
+        push_beams::Web::new()
             .title("my-event")
             .body("hello world, this is a 100-byte-ish payload"),
     )
 }
 
-/// (c) `beams::Client::publish_to_interests` to one interest, decoding the publish id.
+/// (c) `push_beams::Client::publish_to_interests` to one interest, decoding the publish id.
 fn beams(url: &str) -> Result<Scenario, String> {
-    let client = beams::Client::builder(BEAMS_INSTANCE, BEAMS_KEY)
+    let client = push_beams::Client::builder(BEAMS_INSTANCE, BEAMS_KEY)
         .base_url(url)
         .build()
         .map_err(|e| e.to_string())?;
@@ -141,15 +142,17 @@ fn beams(url: &str) -> Result<Scenario, String> {
 /// (d) `pushpad` notification create (`POST /projects/1/notifications`, 201 expected),
 /// decoding the created notification. Body: 123 bytes.
 fn pushpad(url: &str) -> Result<Scenario, String> {
-    let client = pushpad::Client::builder("5374d7dfeffa2eb49965624ba7596a09")
+    let client = push_pushpad::Client::builder("5374d7dfeffa2eb49965624ba7596a09")
         .project_id(1)
         .base_url(format!("{url}/api/v1"))
         .build()
         .map_err(|e| e.to_string())?;
     let notification = Arc::new(
-        pushpad::NewNotification::new("hello world, this is a 100-byte-ish payload for the bench")
-            .title("my-event")
-            .target_url("https://example.com/"),
+        push_pushpad::NewNotification::new(
+            "hello world, this is a 100-byte-ish payload for the bench",
+        )
+        .title("my-event")
+        .target_url("https://example.com/"),
     );
     Ok(Scenario {
         name: "pushpad notifications.create",
@@ -237,14 +240,15 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
         r#"{"body":"hello world, this is a 100-byte-ish payload for the bench","title":"my-event","target_url":"https://example.com/"}"#,
     )?;
     // The Channels trigger's exact request: its signed query (computed once; the server does not
-    // check it) and its body, as `channels::Client::trigger` builds them.
+    // check it) and its body, as `push_channels::Client::trigger` builds them.
     let channels_body = r#"{"name":"my-event","data":"{\"message\":\"hello world, this is a 100-byte-ish payload for the bench\"}","channels":["my-channel"]}"#;
-    let signer = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-        .build()
-        .map_err(|e| e.to_string())?;
+    let signer =
+        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+            .build()
+            .map_err(|e| e.to_string())?;
     let query = signer
         .signed_query(
-            channels::Method::Post,
+            push_channels::Method::Post,
             "/apps/1/events",
             &[],
             channels_body.as_bytes(),
@@ -253,7 +257,7 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
     let channels_twin = bare_twin(
         channels_name,
         format!("{url}/apps/1/events?{query}"),
-        &[("x-pusher-library", channels::LIBRARY)],
+        &[("x-pusher-library", push_channels::LIBRARY)],
         channels_body,
     )?;
     Ok(vec![channels_twin, beams_twin, pushpad_twin])

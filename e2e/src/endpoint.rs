@@ -2,7 +2,7 @@
 //! (`POST /auth`), its user-authentication endpoint (`POST /signin`), and the webhook receiver
 //! (`POST /webhook`), on 127.0.0.1.
 
-use channels::{AuthRequest, Client, PresenceMember, UserAuthRequest, UserData};
+use push_channels::{AuthRequest, Client, PresenceMember, UserAuthRequest, UserData};
 use push_core::sandbox::{Recorder, SandboxRequest, SandboxResponse, SandboxServer};
 use serde::de::DeserializeOwned;
 use serde_json::json;

@@ -5,7 +5,7 @@ use std::fmt::Display;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use channels::{
+use push_channels::{
     Attribute, BatchEvent, Client, MasterKey, RetryPolicy, TriggerOptions, WebhookEvent,
 };
 use serde_json::{Value, json};
@@ -165,7 +165,7 @@ async fn run(scenario: Scenario, isolation: Isolation) -> Result<(), String> {
     // cannot tell from success: show what it answers to a request signed by our client.
     let path = format!("/apps/{APP_ID}/channels");
     let query = api
-        .signed_query(channels::Method::Get, &path, &[], b"")
+        .signed_query(push_channels::Method::Get, &path, &[], b"")
         .context("signing the probe")?;
     let answer = crate::soketi::http_get(soketi.port(), &format!("{path}?{query}")).await;
     crate::say(&format!(

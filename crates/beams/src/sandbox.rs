@@ -7,11 +7,11 @@
 //! real service), and records every publish and user deletion it accepted, in order.
 //!
 //! ```
-//! use beams::{PublishRequest, Web};
-//! use beams::sandbox::{Audience, Sandbox};
+//! use push_beams::{PublishRequest, Web};
+//! use push_beams::sandbox::{Audience, Sandbox};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> beams::Result<()> {
+//! # async fn main() -> push_beams::Result<()> {
 //! let sandbox = Sandbox::start().await?;
 //! let client = sandbox.client()?;
 //! let request = PublishRequest::new().web(Web::new().title("Hi").body("Hello"));

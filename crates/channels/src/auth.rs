@@ -17,16 +17,16 @@ impl Client {
     /// channel. Presence channels need `member`; the others must not have one.
     ///
     /// ```
-    /// use channels::PresenceMember;
+    /// use push_channels::PresenceMember;
     ///
-    /// let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
+    /// let client = push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
     /// let auth = client.authorize_channel("1234.1234", "private-foobar", None)?;
     /// assert_eq!(auth.auth, "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
     ///
     /// let member = PresenceMember::new("user-1").user_info(&serde_json::json!({"name": "Alice"}))?;
     /// let auth = client.authorize_channel("1234.1234", "presence-room", Some(&member))?;
     /// assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"user-1","user_info":{"name":"Alice"}}"#));
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors
@@ -104,12 +104,12 @@ impl Client {
     /// Signs in a user on a connection (pusher-js `signin`).
     ///
     /// ```
-    /// use channels::UserData;
+    /// use push_channels::UserData;
     ///
-    /// let client = channels::Client::builder("1", "key", "secret").build()?;
+    /// let client = push_channels::Client::builder("1", "key", "secret").build()?;
     /// let auth = client.authenticate_user("123.456", &UserData::new("user-1"))?;
     /// assert_eq!(auth.user_data, r#"{"id":"user-1"}"#);
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors
@@ -191,11 +191,11 @@ pub struct UserAuthRequest {
 /// The member data of a presence subscription: the user id and optional public info.
 ///
 /// ```
-/// use channels::PresenceMember;
+/// use push_channels::PresenceMember;
 ///
 /// let member = PresenceMember::new("user-1").user_info(&serde_json::json!({"name": "Alice"}))?;
 /// assert_eq!(member.to_json(), r#"{"user_id":"user-1","user_info":{"name":"Alice"}}"#);
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresenceMember {
@@ -243,7 +243,7 @@ impl PresenceMember {
 /// The user data of a sign-in: an id, and optional info and watchlist.
 ///
 /// ```
-/// use channels::UserData;
+/// use push_channels::UserData;
 ///
 /// let user = UserData::new("user-1")
 ///     .user_info(&serde_json::json!({"name": "Alice"}))?
@@ -252,7 +252,7 @@ impl PresenceMember {
 ///     user.to_json(),
 ///     r#"{"id":"user-1","user_info":{"name":"Alice"},"watchlist":["user-2"]}"#,
 /// );
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserData {
@@ -313,7 +313,7 @@ impl UserData {
 /// pusher-js expects.
 ///
 /// ```
-/// # let client = channels::Client::builder("1", "key", "secret").build()?;
+/// # let client = push_channels::Client::builder("1", "key", "secret").build()?;
 /// let auth = client.authorize_channel("123.456", "private-room", None)?;
 /// let body = serde_json::to_string(&auth)?;
 /// assert!(body.starts_with(r#"{"auth":"key:"#));

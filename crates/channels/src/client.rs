@@ -21,8 +21,8 @@ pub const LIBRARY: &str = concat!("push-rs-channels ", env!("CARGO_PKG_VERSION")
 /// A Pusher Channels client. Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
-/// # async fn run() -> channels::Result<()> {
-/// let client = channels::Client::builder("123456", "app-key", "app-secret")
+/// # async fn run() -> push_channels::Result<()> {
+/// let client = push_channels::Client::builder("123456", "app-key", "app-secret")
 ///     .cluster("eu")
 ///     .build()?;
 /// client.trigger("my-channel", "my-event", &serde_json::json!({"message": "hi"})).await?;
@@ -146,9 +146,9 @@ impl Client {
     /// `body` the exact bytes that will be sent (empty for none).
     ///
     /// ```
-    /// use channels::Method;
+    /// use push_channels::Method;
     ///
-    /// let client = channels::Client::builder("3", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+    /// let client = push_channels::Client::builder("3", "278d425bdf160c739803", "7ad3773142a6692b25b8")
     ///     .clock(push_core::Clock::fixed(1353088179))
     ///     .build()?;
     /// let body = br#"{"name":"foo","channels":["project-3"],"data":"{\"some\":\"data\"}"}"#;
@@ -157,7 +157,7 @@ impl Client {
     ///
     /// // The signature's own parameters cannot be given twice.
     /// assert!(client.signed_query(Method::Get, "/apps/3/channels", &[("body_md5", "x")], b"").is_err());
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors

@@ -18,12 +18,12 @@ pub const DEFAULT_CLUSTER: &str = "mt1";
 /// ```
 /// use std::time::Duration;
 ///
-/// let client = channels::Client::builder("123456", "app-key", "app-secret")
+/// let client = push_channels::Client::builder("123456", "app-key", "app-secret")
 ///     .cluster("eu")
 ///     .timeout(Duration::from_secs(5))
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://api-eu.pusher.com");
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -94,11 +94,11 @@ impl ClientBuilder {
     /// (as the dashboard shows and `PUSHER_URL` holds). `http` is accepted for local servers.
     ///
     /// ```
-    /// let builder = channels::ClientBuilder::from_url("https://k:s@localhost:6001/apps/42")?;
+    /// let builder = push_channels::ClientBuilder::from_url("https://k:s@localhost:6001/apps/42")?;
     /// let client = builder.build()?;
     /// assert_eq!(client.base_url(), "https://localhost:6001");
     /// assert_eq!(client.app_id(), "42");
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors
@@ -129,9 +129,9 @@ impl ClientBuilder {
     /// ```
     /// let vars = [("PUSHER_APP_ID", "1"), ("PUSHER_KEY", "k"), ("PUSHER_SECRET", "s"), ("PUSHER_CLUSTER", "ap1")];
     /// let lookup = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
-    /// let client = channels::ClientBuilder::from_vars(lookup)?.build()?;
+    /// let client = push_channels::ClientBuilder::from_vars(lookup)?.build()?;
     /// assert_eq!(client.base_url(), "https://api-ap1.pusher.com");
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors

@@ -26,11 +26,11 @@ pub const NONCE_LEN: usize = 24;
 /// The 32-byte encryption master key; `Debug` never shows it.
 ///
 /// ```
-/// use channels::MasterKey;
+/// use push_channels::MasterKey;
 ///
 /// let key = MasterKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")?;
 /// assert_eq!(format!("{key:?}"), "MasterKey([redacted])");
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct MasterKey([u8; 32]);
@@ -77,13 +77,13 @@ impl MasterKey {
     /// carries as the event's `data`.
     ///
     /// ```
-    /// use channels::MasterKey;
+    /// use push_channels::MasterKey;
     ///
     /// let key = MasterKey::from_bytes([7; 32]);
     /// let sealed = key.encrypt("private-encrypted-room", b"hello", [1; 24])?;
     /// assert!(sealed.starts_with(r#"{"nonce":"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB","ciphertext":""#));
     /// assert_eq!(key.decrypt("private-encrypted-room", &sealed)?, b"hello");
-    /// # Ok::<(), channels::Error>(())
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors
@@ -153,11 +153,11 @@ struct Sealed {
 /// Tests may fix it to reproduce known ciphertexts; never do so in production.
 ///
 /// ```
-/// use channels::NonceSource;
+/// use push_channels::NonceSource;
 ///
 /// let fixed = NonceSource::fixed([1; 24]);
 /// assert_eq!(fixed.next()?, [1; 24]);
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct NonceSource(Arc<dyn Fn() -> Result<[u8; NONCE_LEN]> + Send + Sync>);

@@ -14,7 +14,7 @@ impl Client {
     /// other value as compact JSON.
     ///
     /// ```no_run
-    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// # async fn run(client: push_channels::Client) -> push_channels::Result<()> {
     /// client.trigger("my-channel", "my-event", "plain text").await?;
     /// client.trigger(["a", "b"], "my-event", &serde_json::json!({"n": 1})).await?;
     /// # Ok(()) }
@@ -36,8 +36,8 @@ impl Client {
     /// [`trigger`](Self::trigger) with options: a connection to exclude, attributes to report.
     ///
     /// ```no_run
-    /// use channels::{Attribute, TriggerOptions};
-    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// use push_channels::{Attribute, TriggerOptions};
+    /// # async fn run(client: push_channels::Client) -> push_channels::Result<()> {
     /// let options = TriggerOptions::new().socket_id("123.456").info([Attribute::SubscriptionCount]);
     /// let answer = client.trigger_with("my-channel", "my-event", "hi", &options).await?;
     /// let count = answer.channels["my-channel"].subscription_count;
@@ -123,8 +123,8 @@ impl Client {
     /// Triggers up to 10 events, each on its own channel, in one request.
     ///
     /// ```no_run
-    /// use channels::BatchEvent;
-    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// use push_channels::BatchEvent;
+    /// # async fn run(client: push_channels::Client) -> push_channels::Result<()> {
     /// client.trigger_batch(&[
     ///     BatchEvent::new("room-1", "message", "hello")?,
     ///     BatchEvent::new("room-2", "message", &serde_json::json!({"n": 2}))?,
@@ -221,11 +221,11 @@ pub(crate) fn info_param(attributes: &[Attribute]) -> Option<String> {
 /// serialised as compact JSON (never both).
 ///
 /// ```
-/// use channels::event_data;
+/// use push_channels::event_data;
 ///
 /// assert_eq!(event_data("already text")?, "already text");
 /// assert_eq!(event_data(&serde_json::json!({"n": 1}))?, r#"{"n":1}"#);
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 ///
 /// # Errors
@@ -249,7 +249,7 @@ pub fn event_data<T: Serialize + ?Sized>(data: &T) -> Result<String> {
 /// Options of a trigger: the connection to exclude and the attributes to report.
 ///
 /// ```
-/// use channels::{Attribute, TriggerOptions};
+/// use push_channels::{Attribute, TriggerOptions};
 ///
 /// let options = TriggerOptions::new()
 ///     .socket_id("123.456")
@@ -326,13 +326,13 @@ impl<S: AsRef<str>> IntoChannels for Vec<S> {
 /// One event of a [`trigger_batch`](crate::Client::trigger_batch).
 ///
 /// ```
-/// use channels::{Attribute, BatchEvent};
+/// use push_channels::{Attribute, BatchEvent};
 ///
 /// let event = BatchEvent::new("my-channel", "my-event", &serde_json::json!({"n": 1}))?
 ///     .socket_id("123.456")
 ///     .info([Attribute::SubscriptionCount]);
 /// # let _ = event;
-/// # Ok::<(), channels::Error>(())
+/// # Ok::<(), push_channels::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchEvent {

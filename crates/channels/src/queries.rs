@@ -15,8 +15,8 @@ impl Client {
     /// attributes asked for (`user_count` needs the prefix `presence-`).
     ///
     /// ```no_run
-    /// use channels::Attribute;
-    /// # async fn run(client: channels::Client) -> channels::Result<()> {
+    /// use push_channels::Attribute;
+    /// # async fn run(client: push_channels::Client) -> push_channels::Result<()> {
     /// let rooms = client.channels_info(Some("presence-"), &[Attribute::UserCount]).await?;
     /// for (name, attributes) in &rooms.channels {
     ///     println!("{name}: {:?} users", attributes.user_count);

@@ -193,8 +193,8 @@ impl Sandbox {
     /// A client for this sandbox.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> channels::Result<()> {
-    /// use channels::sandbox::Sandbox;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> push_channels::Result<()> {
+    /// use push_channels::sandbox::Sandbox;
     ///
     /// let sandbox = Sandbox::start().await?;
     /// let client = sandbox.client()?;

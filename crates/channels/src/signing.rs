@@ -50,7 +50,7 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
 /// a query needs it. `method` is signed upper-case, as the service recomputes it.
 ///
 /// ```
-/// use channels::signing::signed_query;
+/// use push_channels::signing::signed_query;
 /// use push_core::{HmacSha256Key, Method};
 ///
 /// // The Channels REST API documentation's example request.

@@ -63,7 +63,7 @@ fn check_charset(field: &'static str, value: &str, what: &str) -> Result<()> {
 /// [`send_to_user`](crate::Client::send_to_user) reaches it).
 ///
 /// ```
-/// use channels::validate::channel_name;
+/// use push_channels::validate::channel_name;
 ///
 /// assert!(channel_name("private-room_1@a.b").is_ok());
 /// assert!(channel_name("#server-to-user-42").is_err());

@@ -22,15 +22,15 @@ impl Client {
     /// when a master key is configured.
     ///
     /// ```
-    /// let client = channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
+    /// let client = push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8").build()?;
     /// let body = br#"{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"test-channel"}]}"#;
     /// let webhook = client.validate_webhook(
     ///     "278d425bdf160c739803",
     ///     "c7f99839c5df006529a61d1236687af10fae79eb1d4e701d644fab3e9e81f5e8",
     ///     body,
     /// )?;
-    /// assert!(matches!(&webhook.events[0], channels::WebhookEvent::ChannelOccupied { channel } if channel == "test-channel"));
-    /// # Ok::<(), channels::Error>(())
+    /// assert!(matches!(&webhook.events[0], push_channels::WebhookEvent::ChannelOccupied { channel } if channel == "test-channel"));
+    /// # Ok::<(), push_channels::Error>(())
     /// ```
     ///
     /// # Errors

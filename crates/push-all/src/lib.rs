@@ -6,10 +6,10 @@ pub use push_core::{ApiError, Error, Result, RetryPolicy, Secret};
 
 #[cfg(feature = "beams")]
 #[doc(inline)]
-pub use beams::{self, Client as BeamsClient};
+pub use push_beams::{self as beams, Client as BeamsClient};
 #[cfg(feature = "channels")]
 #[doc(inline)]
-pub use channels::{self, Client as ChannelsClient};
+pub use push_channels::{self as channels, Client as ChannelsClient};
 #[cfg(feature = "pushpad")]
 #[doc(inline)]
-pub use pushpad::{self, Client as PushpadClient};
+pub use push_pushpad::{self as pushpad, Client as PushpadClient};

@@ -11,10 +11,10 @@ use crate::{Notifications, Projects, Senders, Subscriptions};
 /// A Pushpad API client. Cheap to clone: clones share one connection pool.
 ///
 /// ```
-/// let client = pushpad::Client::new("my-token", 123)?;
+/// let client = push_pushpad::Client::new("my-token", 123)?;
 /// let sig = client.signature_for("user-1");
 /// assert_eq!(sig.len(), 64);
-/// # Ok::<(), pushpad::Error>(())
+/// # Ok::<(), push_pushpad::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Client {

@@ -20,12 +20,12 @@ pub const ENV_PROJECT_ID: &str = "PUSHPAD_PROJECT_ID";
 ///
 /// ```
 /// use std::time::Duration;
-/// let client = pushpad::ClientBuilder::new("my-token")
+/// let client = push_pushpad::ClientBuilder::new("my-token")
 ///     .project_id(123)
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
 /// # let _ = client;
-/// # Ok::<(), pushpad::Error>(())
+/// # Ok::<(), push_pushpad::Error>(())
 /// ```
 pub struct ClientBuilder {
     auth_token: Secret,

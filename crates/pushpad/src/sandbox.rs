@@ -8,11 +8,11 @@
 //! answer `scheduled` and `uids`, and records every notification it accepted, in order.
 //!
 //! ```
-//! use pushpad::NewNotification;
-//! use pushpad::sandbox::{SANDBOX_PROJECT_ID, Sandbox};
+//! use push_pushpad::NewNotification;
+//! use push_pushpad::sandbox::{SANDBOX_PROJECT_ID, Sandbox};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> pushpad::Result<()> {
+//! # async fn main() -> push_pushpad::Result<()> {
 //! let sandbox = Sandbox::start().await?;
 //! sandbox.seed_subscription(SANDBOX_PROJECT_ID, Some("user-1"), &["sports"]);
 //! let client = sandbox.client()?;

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use beams::{Client, RetryPolicy};
+use push_beams::{Client, RetryPolicy};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 

@@ -6,7 +6,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::client;
 use crate::wire::sample;
 
-async fn fail(status: u16, body: &str) -> beams::Error {
+async fn fail(status: u16, body: &str) -> push_beams::Error {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(status).set_body_string(body))

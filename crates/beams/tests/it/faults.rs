@@ -12,7 +12,7 @@ use push_test_support::faults::{
     FaultCase, RETRY_AFTER_CAP, SLACK, TIMEOUT, ms, policy, run_table,
 };
 
-use beams::{Client, Error, RetryPolicy};
+use push_beams::{Client, Error, RetryPolicy};
 
 use crate::wire::sample;
 use crate::{INSTANCE, KEY};

@@ -1,6 +1,6 @@
 //! A table of bad inputs: each gives a typed InvalidInput naming the field, nothing is sent.
 
-use beams::{Client, PublishRequest, Web};
+use push_beams::{Client, PublishRequest, Web};
 use serde_json::json;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
@@ -139,7 +139,7 @@ async fn bad_inputs_are_refused_before_sending() {
         };
         assert!(err.is_invalid_input(), "{name}: {err}");
         match &err {
-            beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field, "{name}"),
+            push_beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field, "{name}"),
             other => panic!("{name}: {other:?}"),
         }
     }
@@ -190,7 +190,7 @@ fn builder_refuses_bad_config() {
         (INSTANCE, "", "secret_key"),
     ] {
         match Client::builder(id, key).build().unwrap_err() {
-            beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field),
+            push_beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field),
             other => panic!("{other:?}"),
         }
     }

@@ -21,7 +21,7 @@ mod vectors;
 mod webhook;
 mod wire;
 
-use beams::{Client, Clock, RetryPolicy};
+use push_beams::{Client, Clock, RetryPolicy};
 use serde_json::Value;
 
 pub(crate) const INSTANCE: &str = "8f9a6e22-2483-49aa-8552-125f1a4c5781";

@@ -78,7 +78,9 @@ async fn delete_user_refuses_dot_segments_and_sends_nothing() {
     let c = client(&server.uri());
     for id in [".", ".."] {
         match c.delete_user(id).await {
-            Err(beams::Error::InvalidInput { field, .. }) => assert_eq!(field, "user_id", "{id}"),
+            Err(push_beams::Error::InvalidInput { field, .. }) => {
+                assert_eq!(field, "user_id", "{id}")
+            }
             other => panic!("{id:?}: {other:?}"),
         }
     }

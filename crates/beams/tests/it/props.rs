@@ -6,12 +6,12 @@
 
 use std::collections::HashSet;
 
-use beams::{Client, Error, RetryPolicy, validate_webhook};
 use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use push_beams::{Client, Error, RetryPolicy, validate_webhook};
 use sha1::Sha1;
 use tokio::runtime::Runtime;
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use beams::sandbox::{Audience, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
-use beams::{Apns, Fcm, PublishRequest, Web};
+use push_beams::sandbox::{Audience, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
+use push_beams::{Apns, Fcm, PublishRequest, Web};
 use push_core::sandbox::Fault;
 use push_core::{Request, RetryPolicy, Secret, Transport};
 
@@ -122,7 +122,7 @@ async fn long_ids_are_split_by_body_size_too() {
 #[tokio::test]
 async fn wrong_credentials_get_the_services_answers() {
     let sandbox = Sandbox::start().await.unwrap();
-    let wrong_key = beams::Client::builder(SANDBOX_INSTANCE_ID, "wrong-key")
+    let wrong_key = push_beams::Client::builder(SANDBOX_INSTANCE_ID, "wrong-key")
         .base_url(sandbox.url())
         .build()
         .unwrap();
@@ -134,7 +134,7 @@ async fn wrong_credentials_get_the_services_answers() {
     assert_eq!(err.api().unwrap().code.as_deref(), Some("Unauthorized"));
 
     let wrong_instance =
-        beams::Client::builder("00000000-0000-4000-8000-00000000ffff", SANDBOX_SECRET_KEY)
+        push_beams::Client::builder("00000000-0000-4000-8000-00000000ffff", SANDBOX_SECRET_KEY)
             .base_url(sandbox.url())
             .build()
             .unwrap();

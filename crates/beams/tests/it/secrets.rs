@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use beams::{Apns, Client, Fcm, PublishRequest, RetryPolicy, Web, validate_webhook};
 use hmac::{Hmac, Mac};
+use push_beams::{Apns, Client, Fcm, PublishRequest, RetryPolicy, Web, validate_webhook};
 use push_test_support::capture_this_thread;
 use sha1::Sha1;
 
@@ -195,7 +195,10 @@ fn base_url_user_info_and_query_are_never_shown() {
         let builder = Client::builder(INSTANCE, KEY).base_url(url);
         let mut shown = format!("{builder:?} {builder:#?}");
         let err = builder.build().unwrap_err();
-        assert!(matches!(err, beams::Error::Config { .. }), "{url}: {err:?}");
+        assert!(
+            matches!(err, push_beams::Error::Config { .. }),
+            "{url}: {err:?}"
+        );
         shown.push_str(&format!("{err} {err:?}"));
         for word in forbidden {
             assert!(!shown.contains(word), "{url}: {word:?} in {shown}");

@@ -1,7 +1,7 @@
 //! Tokens checked claim by claim against the SDK vectors at the fixed clock.
 
-use beams::{Client, Clock};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use push_beams::{Client, Clock};
 use serde_json::{Value, json};
 
 use crate::{INSTANCE, KEY, case, client};

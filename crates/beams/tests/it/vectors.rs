@@ -1,6 +1,6 @@
 //! The official SDKs' captured requests, reproduced where they reflect correct behaviour.
 
-use beams::PublishRequest;
+use push_beams::PublishRequest;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

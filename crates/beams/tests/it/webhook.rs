@@ -1,7 +1,7 @@
 //! Webhook signature verification and event parsing.
 
-use beams::{WebhookEventKind, validate_webhook};
 use hmac::{Hmac, Mac};
+use push_beams::{WebhookEventKind, validate_webhook};
 use sha1::Sha1;
 
 const SECRET: &[u8] = b"webhook-secret";

@@ -1,6 +1,6 @@
 //! Every call on the wire: method, path, headers and exact body.
 
-use beams::{Apns, Client, Fcm, PublishRequest, Web};
+use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_bytes, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -261,7 +261,7 @@ async fn web_time_to_live_and_data_follow_the_documented_limits() {
         ),
     ] {
         match c.publish_to_users(&["u"], &request).await {
-            Err(beams::Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
+            Err(push_beams::Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
             other => panic!("{field}: {other:?}"),
         }
     }

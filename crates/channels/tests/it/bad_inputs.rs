@@ -1,11 +1,11 @@
 //! Bad inputs: each refused with a typed error naming the field, before anything is sent.
 
-use channels::{Attribute, BatchEvent, Client, PresenceMember, TriggerOptions, UserData};
+use push_channels::{Attribute, BatchEvent, Client, PresenceMember, TriggerOptions, UserData};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
 
-type Outcome = channels::Result<()>;
+type Outcome = push_channels::Result<()>;
 
 async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)> {
     let long = "a".repeat(165);
@@ -17,7 +17,7 @@ async fn run_table(client: &Client) -> Vec<(&'static str, &'static str, Outcome)
             .map(|i| BatchEvent::new(format!("c{i}"), "e", "d").unwrap())
             .collect()
     };
-    let ok = |r: channels::Result<channels::TriggerResponse>| r.map(|_| ());
+    let ok = |r: push_channels::Result<push_channels::TriggerResponse>| r.map(|_| ());
     vec![
         (
             "channel",
@@ -365,7 +365,7 @@ async fn bad_inputs_are_refused_with_the_field_named_and_nothing_sent() {
     assert!(table.len() >= 25, "{} cases", table.len());
     for (field, what, outcome) in &table {
         match outcome {
-            Err(channels::Error::InvalidInput { field: got, .. }) => {
+            Err(push_channels::Error::InvalidInput { field: got, .. }) => {
                 assert_eq!(got, field, "{what}");
             }
             other => panic!("{what}: expected an invalid-input error on {field}, got {other:?}"),
@@ -427,9 +427,15 @@ async fn encrypted_channels_need_a_master_key() {
         .trigger("private-encrypted-x", "e", "d")
         .await
         .unwrap_err();
-    assert!(matches!(err, channels::Error::Config { .. }), "{err:?}");
+    assert!(
+        matches!(err, push_channels::Error::Config { .. }),
+        "{err:?}"
+    );
     let err = client
         .authorize_channel("1.2", "private-encrypted-x", None)
         .unwrap_err();
-    assert!(matches!(err, channels::Error::Config { .. }), "{err:?}");
+    assert!(
+        matches!(err, push_channels::Error::Config { .. }),
+        "{err:?}"
+    );
 }

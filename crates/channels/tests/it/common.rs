@@ -1,7 +1,7 @@
 //! Shared helpers: the vector files, a client with the vectors' fixed inputs, and an
 //! independent verifier of Channels request signatures.
 
-use channels::{Client, ClientBuilder, MasterKey, NonceSource};
+use push_channels::{Client, ClientBuilder, MasterKey, NonceSource};
 use push_core::{Clock, RetryPolicy, hmac_sha256_hex, md5_hex};
 use serde_json::Value;
 

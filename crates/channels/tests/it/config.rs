@@ -1,6 +1,6 @@
 //! Configuration: builder checks, `from_url`, the environment.
 
-use channels::{Client, ClientBuilder, MasterKey};
+use push_channels::{Client, ClientBuilder, MasterKey};
 
 fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
     move |name| {
@@ -76,7 +76,7 @@ fn from_url_refuses_malformed_urls() {
     ] {
         let err = Client::from_url(bad).unwrap_err();
         assert!(
-            matches!(err, channels::Error::Config { .. }),
+            matches!(err, push_channels::Error::Config { .. }),
             "{bad}: {err:?}"
         );
     }
@@ -129,7 +129,7 @@ fn builder_checks() {
         ),
     ] {
         match builder.build() {
-            Err(channels::Error::InvalidInput { field: got, .. }) => assert_eq!(got, field),
+            Err(push_channels::Error::InvalidInput { field: got, .. }) => assert_eq!(got, field),
             other => panic!("{field}: {other:?}"),
         }
     }
@@ -140,7 +140,7 @@ fn builder_checks() {
     ] {
         assert!(matches!(
             builder.build(),
-            Err(channels::Error::Config { .. })
+            Err(push_channels::Error::Config { .. })
         ));
     }
     assert!(MasterKey::from_slice(&[0; 31]).is_err());

@@ -1,14 +1,14 @@
 //! Inputs the crate was not tuned to: what real servers send, unusual names, and values at
 //! the edge of what the service documents.
 
-use channels::{Attribute, Client, Error, Method, PresenceMember, UserData, WebhookEvent};
+use push_channels::{Attribute, Client, Error, Method, PresenceMember, UserData, WebhookEvent};
 use push_core::hmac_sha256_hex;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
 
-fn signed(client: &Client, body: &str) -> channels::Result<channels::Webhook> {
+fn signed(client: &Client, body: &str) -> push_channels::Result<push_channels::Webhook> {
     let signature = hmac_sha256_hex(SECRET.as_bytes(), body.as_bytes());
     client.validate_webhook(KEY, &signature, body.as_bytes())
 }
@@ -75,7 +75,7 @@ fn webhook_pass_through_fields_accept_any_json() {
 #[test]
 fn an_encrypted_client_event_sent_as_an_object_is_still_opened() {
     let client = fixed_client("http://127.0.0.1:1");
-    let key = channels::MasterKey::from_base64(MASTER_KEY_B64).unwrap();
+    let key = push_channels::MasterKey::from_base64(MASTER_KEY_B64).unwrap();
     let sealed = key
         .encrypt("private-encrypted-vault", b"opened", nonce())
         .unwrap();

@@ -1,6 +1,6 @@
 //! How answers other than success reach the caller.
 
-use channels::Attribute;
+use push_channels::Attribute;
 use push_core::Error;
 
 use crate::common::*;

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use channels::{Client, RetryPolicy};
+use push_channels::{Client, RetryPolicy};
 use push_test_support::fault_server::{Act, FaultServer, refused_url};
 use push_test_support::faults::{TIMEOUT, outcome, policy};
 
@@ -314,7 +314,7 @@ async fn two_hundred_fifty_six_tasks_share_one_client_and_its_connections() {
                     .trigger(format!("channel-{i}"), "event", &data)
                     .await?;
             }
-            Ok::<_, channels::Error>(())
+            Ok::<_, push_channels::Error>(())
         });
     }
     let mut ok = 0;

@@ -1,9 +1,9 @@
 //! Property tests: every validator and parser against an independent oracle, on arbitrary
 //! input; none may panic.
 
-use channels::validate;
-use channels::{Client, MasterKey, event_data};
 use proptest::prelude::*;
+use push_channels::validate;
+use push_channels::{Client, MasterKey, event_data};
 
 use crate::common::{KEY, SECRET};
 
@@ -115,7 +115,7 @@ proptest! {
     ) {
         let c = client();
         let sig = push_core::hmac_sha256_hex(SECRET.as_bytes(), &body);
-        let parses = serde_json::from_slice::<channels::Webhook>(&body).is_ok();
+        let parses = serde_json::from_slice::<push_channels::Webhook>(&body).is_ok();
         prop_assert_eq!(c.validate_webhook(KEY, &sig, &body).is_ok(), parses);
 
         let good = format!(r#"{{"time_ms":{time_ms},"events":[]}}"#).into_bytes();
@@ -130,10 +130,10 @@ proptest! {
     #[test]
     fn authorization_never_panics(socket in "\\PC{0,20}", channel in "\\PC{0,40}", user in "\\PC{0,20}") {
         let c = client();
-        let member = channels::PresenceMember::new(user.clone());
+        let member = push_channels::PresenceMember::new(user.clone());
         let _ = c.authorize_channel(&socket, &channel, None);
         let _ = c.authorize_channel(&socket, &channel, Some(&member));
-        let _ = c.authenticate_user(&socket, &channels::UserData::new(user));
+        let _ = c.authenticate_user(&socket, &push_channels::UserData::new(user));
     }
 
     #[test]

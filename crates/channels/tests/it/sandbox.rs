@@ -1,4 +1,4 @@
-use channels::sandbox::*;
+use push_channels::sandbox::*;
 use push_core::{Request, RetryPolicy, Transport, hmac_sha256_hex, md5_hex};
 
 fn sign(method: &str, path: &str, params: &[(&str, String)], body: &str, secret: &str) -> String {
@@ -176,8 +176,8 @@ async fn the_sandbox_enforces_the_documented_rules_only() {
 }
 
 mod through_the_client {
-    use channels::sandbox::{ChannelState, Limits, Sandbox};
-    use channels::{Attribute, BatchEvent, MasterKey, TriggerOptions};
+    use push_channels::sandbox::{ChannelState, Limits, Sandbox};
+    use push_channels::{Attribute, BatchEvent, MasterKey, TriggerOptions};
     use push_core::sandbox::Fault;
 
     #[tokio::test]
@@ -294,7 +294,7 @@ mod through_the_client {
     #[tokio::test]
     async fn a_wrong_secret_or_clock_is_refused_as_the_service_does() {
         let sb = Sandbox::start().await.unwrap();
-        let wrong = channels::Client::builder(sb.app_id(), sb.key(), "not-the-secret")
+        let wrong = push_channels::Client::builder(sb.app_id(), sb.key(), "not-the-secret")
             .base_url(&sb.url())
             .unwrap()
             .build()

@@ -1,7 +1,7 @@
 //! Secret hygiene: the public API run with `tracing` captured at TRACE, every value and error
 //! printed; no secret, master key, shared secret or signature may appear in that text.
 
-use channels::{BatchEvent, Client, MasterKey, PresenceMember, UserData};
+use push_channels::{BatchEvent, Client, MasterKey, PresenceMember, UserData};
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -97,7 +97,7 @@ fn nothing_secret_is_printed_or_logged() {
         let unreachable = Client::builder(APP_ID, KEY, SECRET)
             .base_url("http://127.0.0.1:1")
             .unwrap()
-            .retry_policy(channels::RetryPolicy::none())
+            .retry_policy(push_channels::RetryPolicy::none())
             .build()
             .unwrap();
         let err = unreachable.trigger("c", "e", "d").await.unwrap_err();

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use channels::{Client, MasterKey, Method, PresenceMember, UserData, WebhookEvent};
+use push_channels::{Client, MasterKey, Method, PresenceMember, UserData, WebhookEvent};
 use push_core::Clock;
 use serde_json::Value;
 

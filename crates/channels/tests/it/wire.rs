@@ -2,7 +2,7 @@
 //! Node SDK sent for the same inputs (Node's compact JSON is our format), with the signature
 //! recomputed independently.
 
-use channels::{Attribute, BatchEvent, Client, TriggerOptions};
+use push_channels::{Attribute, BatchEvent, Client, TriggerOptions};
 use serde_json::Value;
 use wiremock::matchers::{body_bytes, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,7 +35,7 @@ fn channels_of(input: &Value) -> Vec<String> {
 }
 
 /// Makes the call a vector describes; returns the typed answer as JSON for comparison.
-async fn call(client: &Client, c: &Value) -> channels::Result<Value> {
+async fn call(client: &Client, c: &Value) -> push_channels::Result<Value> {
     let input = &c["input"];
     let name = c["case"].as_str().unwrap();
     let default_trigger = serde_json::json!({
@@ -182,7 +182,7 @@ async fn every_node_request_is_reproduced_byte_for_byte() {
         let body = req["body"].as_str().unwrap().as_bytes().to_vec();
         let mut mock = Mock::given(method(req["method"].as_str().unwrap()))
             .and(path(req["path"].as_str().unwrap()))
-            .and(header("x-pusher-library", channels::LIBRARY));
+            .and(header("x-pusher-library", push_channels::LIBRARY));
         for pair in req["query_params"].as_array().unwrap() {
             mock = mock.and(query_param(
                 pair[0].as_str().unwrap(),
@@ -304,7 +304,7 @@ async fn python_signatures_agree_where_the_bytes_agree() {
         }
         let ours = client
             .signed_query(
-                channels::Method::Post,
+                push_channels::Method::Post,
                 req["path"].as_str().unwrap(),
                 &[],
                 req["body"].as_str().unwrap().as_bytes(),

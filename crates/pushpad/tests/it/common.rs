@@ -1,4 +1,4 @@
-use pushpad::{Client, RetryPolicy};
+use push_pushpad::{Client, RetryPolicy};
 use wiremock::MockServer;
 
 pub(crate) const TOKEN: &str = "5374d7dfeffa2eb49965624ba7596a09";

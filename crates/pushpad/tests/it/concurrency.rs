@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use pushpad::{Client, NewNotification, RetryPolicy};
+use push_pushpad::{Client, NewNotification, RetryPolicy};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 

@@ -12,7 +12,7 @@ use push_test_support::faults::{
     FaultCase, RETRY_AFTER_CAP, SLACK, TIMEOUT, ms, policy, run_table,
 };
 
-use pushpad::{Client, Error, NewNotification, RetryPolicy};
+use push_pushpad::{Client, Error, NewNotification, RetryPolicy};
 
 use crate::common::TOKEN;
 

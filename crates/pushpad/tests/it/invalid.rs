@@ -1,6 +1,6 @@
 //! Bad inputs give typed InvalidInput errors, no request is sent, nothing panics.
 
-use pushpad::*;
+use push_pushpad::*;
 use serde_json::json;
 use wiremock::matchers::{any, body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

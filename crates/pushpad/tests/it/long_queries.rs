@@ -3,7 +3,7 @@
 //! can send (it used to fail as "the connection failed: builder error").
 
 use futures_util::StreamExt;
-use pushpad::*;
+use push_pushpad::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -5,7 +5,7 @@
 //! strings (`uids`, `tags`) go in the query, form-encoded. What remains is the base URL's path
 //! prefix, which every path must keep in front of it.
 
-use pushpad::*;
+use push_pushpad::*;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

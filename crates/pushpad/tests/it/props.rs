@@ -12,7 +12,7 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use pushpad::{
+use push_pushpad::{
     Action, ApiError, Client, Error, NewNotification, NewProject, NewSender, NewSubscription,
     ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate, parse_error,
 };

@@ -6,8 +6,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use push_core::sandbox::Fault;
 use push_core::{Request, RetryPolicy, Transport};
-use pushpad::sandbox::{SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
-use pushpad::{
+use push_pushpad::sandbox::{SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
+use push_pushpad::{
     NewNotification, NewProject, NewSender, NewSubscription, OffsetDateTime, ProjectUpdate,
     SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
 };
@@ -270,7 +270,7 @@ async fn projects_and_senders_crud() {
 #[tokio::test]
 async fn a_wrong_token_is_refused_with_401() {
     let sandbox = Sandbox::start().await.unwrap();
-    let client = pushpad::Client::builder("not-the-token")
+    let client = push_pushpad::Client::builder("not-the-token")
         .project_id(SANDBOX_PROJECT_ID)
         .base_url(sandbox.base_url())
         .build()

@@ -10,11 +10,11 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use push_test_support::capture_this_thread;
-use pushpad::{
+use push_pushpad::{
     Action, Client, NewNotification, NewProject, NewSender, NewSubscription, ProjectUpdate,
     RetryPolicy, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate, parse_error,
 };
+use push_test_support::capture_this_thread;
 
 use crate::common::TOKEN;
 use crate::faults::{Act, Seen, Server, answer, answer_with};
@@ -272,7 +272,7 @@ fn base_url_user_info_and_query_are_never_shown() {
         let mut shown = format!("{builder:?} {builder:#?}");
         let err = builder.build().unwrap_err();
         assert!(
-            matches!(err, pushpad::Error::Config { .. }),
+            matches!(err, push_pushpad::Error::Config { .. }),
             "{url}: {err:?}"
         );
         shown.push_str(&format!("{err} {err:?}"));

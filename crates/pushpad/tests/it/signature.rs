@@ -1,4 +1,4 @@
-use pushpad::Client;
+use push_pushpad::Client;
 use serde_json::Value;
 
 #[test]
@@ -101,7 +101,7 @@ fn from_env_child() {
             c.project_id(),
             c.signature_for("user12345")
         ),
-        Err(pushpad::Error::Config { .. }) => println!("CHILD error=config"),
+        Err(push_pushpad::Error::Config { .. }) => println!("CHILD error=config"),
         Err(e) => println!("CHILD error=other {e}"),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use pushpad::*;
+use push_pushpad::*;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use wiremock::matchers::any;

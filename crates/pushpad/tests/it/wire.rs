@@ -2,7 +2,7 @@
 //! and the page walker.
 
 use futures_util::StreamExt;
-use pushpad::*;
+use push_pushpad::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
