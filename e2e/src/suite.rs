@@ -42,7 +42,7 @@ impl Scenario {
         match self {
             Self::Correct => &[],
             Self::WrongSecret => &ALL_CASES,
-            Self::WrongEncryptionKey => &[ENCRYPTED],
+            Self::WrongEncryptionKey => &[ENCRYPTED, FANOUT],
         }
     }
 
@@ -72,8 +72,9 @@ const TERMINATE: &str = "terminate_user_connections disconnects the user";
 const WEBHOOKS: &str = "webhooks from soketi pass validate_webhook; tampered copies do not";
 const CLIENT_EVENT: &str =
     "a pusher-js client event reaches us in soketi's client_event webhook, verified, data intact";
+const FANOUT: &str = "trigger_chunked to 1 000 channels reaches a sample of subscribers, the encrypted one decrypted";
 
-const ALL_CASES: [&str; 12] = [
+const ALL_CASES: [&str; 13] = [
     PUBLIC,
     MULTI,
     BATCH,
@@ -86,6 +87,7 @@ const ALL_CASES: [&str; 12] = [
     TERMINATE,
     WEBHOOKS,
     CLIENT_EVENT,
+    FANOUT,
 ];
 
 /// No case may take longer than this, whatever it waits for.
@@ -200,6 +202,7 @@ async fn run(scenario: Scenario, isolation: Isolation) -> Result<(), String> {
     case!(TERMINATE, terminate_user);
     case!(WEBHOOKS, webhooks);
     case!(CLIENT_EVENT, client_event_webhook);
+    case!(FANOUT, fan_out);
 
     let Ctx { a, b, .. } = ctx;
     a.close().await;
@@ -799,4 +802,41 @@ async fn client_event_webhook(ctx: &mut Ctx) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// One call to 999 plain channels and an encrypted one: eleven requests (ten of 100 plain
+/// channels, the encrypted one alone and sealed with its own key), every chunk accepted, and
+/// the subscribers of a sample of the channels (across chunks, and the encrypted one) get the
+/// event, decrypted by pusher-js.
+async fn fan_out(ctx: &mut Ctx) -> Result<(), String> {
+    let w = ctx.wait;
+    let sealed = "private-encrypted-e2e-fan";
+    let mut channels: Vec<String> = (0..999).map(|i| format!("e2e-fan-{i}")).collect();
+    channels.insert(500, sealed.to_owned());
+    let sample = ["e2e-fan-0", "e2e-fan-250", "e2e-fan-998"];
+    for channel in sample {
+        ctx.a.subscribe(channel, w).await?;
+    }
+    // (bob's connections were terminated by an earlier case.)
+    ctx.a.subscribe(sealed, w).await?;
+    let data = json!({"fan": "out", "to": 1000, "text": "ünïcödé ✓"});
+    let results = ctx
+        .api
+        .trigger_chunked(&channels[..], "fanned", &data, &TriggerOptions::new())
+        .await
+        .context("trigger_chunked")?;
+    ensure(results.len() == 11, || {
+        format!("{} chunks, want 11", results.len())
+    })?;
+    for chunk in &results {
+        if let Err(e) = &chunk.result {
+            return Err(format!("chunk {} failed: {e}", chunk.index));
+        }
+    }
+    for channel in sample {
+        let got = ctx.a.event(channel, "fanned", w).await?;
+        same(channel, &got, &data)?;
+    }
+    let got = ctx.a.event(sealed, "fanned", w).await?;
+    same(sealed, &got, &data)
 }

@@ -10,24 +10,7 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use push_all::channels::{self, PresenceMember, UserData};
-use serde::Deserialize;
-
-/// The form pusher-js sends to the channel-authorization endpoint.
-#[derive(Debug, Deserialize)]
-pub struct ChannelAuthForm {
-    /// The connection asking.
-    pub socket_id: String,
-    /// The channel it wants to join.
-    pub channel_name: String,
-}
-
-/// The form pusher-js sends to the user-authentication endpoint.
-#[derive(Debug, Deserialize)]
-pub struct UserAuthForm {
-    /// The connection signing in.
-    pub socket_id: String,
-}
+use push_all::channels::{self, AuthRequest, PresenceMember, UserAuthRequest, UserData};
 
 /// `POST /pusher/auth` and `POST /pusher/user-auth`, signing with `client`.
 pub fn router(client: channels::Client) -> Router {
@@ -60,7 +43,7 @@ fn answer(result: channels::Result<String>) -> Response {
 async fn authorize(
     State(client): State<channels::Client>,
     headers: HeaderMap,
-    Form(form): Form<ChannelAuthForm>,
+    Form(form): Form<AuthRequest>,
 ) -> Response {
     let Some(user) = current_user(&headers) else {
         return (StatusCode::FORBIDDEN, "sign in first").into_response();
@@ -86,7 +69,7 @@ async fn authorize(
 async fn sign_in(
     State(client): State<channels::Client>,
     headers: HeaderMap,
-    Form(form): Form<UserAuthForm>,
+    Form(form): Form<UserAuthRequest>,
 ) -> Response {
     let Some(user) = current_user(&headers) else {
         return (StatusCode::FORBIDDEN, "sign in first").into_response();

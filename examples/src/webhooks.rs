@@ -85,12 +85,7 @@ async fn channels_hook(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    match rx.channels.validate_webhook_with_content_type(
-        header(&headers, "content-type"),
-        header(&headers, "x-pusher-key"),
-        header(&headers, "x-pusher-signature"),
-        &body,
-    ) {
+    match rx.channels.verify_webhook(&headers, &body) {
         Ok(webhook) => {
             let count = webhook.events.len();
             rx.record(Received::Channels(webhook));

@@ -65,8 +65,11 @@ pub fn capture_this_thread() -> Capture {
     *TARGET.lock().unwrap_or_else(PoisonError::into_inner) =
         Some((std::thread::current().id(), capture.clone()));
     INSTALLED.get_or_init(|| {
+        // Span closes are printed too: a field recorded after the last event (a status, an
+        // error type) shows on the close line, as an exporter would see it.
         let layer = tracing_subscriber::fmt::layer()
             .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_writer(|| TargetWriter)
             .with_filter(dynamic_filter_fn(|_, _| on_target_thread()));
         tracing_subscriber::registry().with(layer).init();

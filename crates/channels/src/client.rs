@@ -46,6 +46,7 @@ pub(crate) struct Inner {
     pub(crate) clock: Clock,
     pub(crate) nonce_source: NonceSource,
     pub(crate) webhook_max_age: Option<Duration>,
+    pub(crate) chunk_concurrency: usize,
 }
 
 impl fmt::Debug for Client {
@@ -86,27 +87,36 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
+    /// A client for the app, on the default cluster (`mt1`) with the default settings.
+    ///
+    /// ```
+    /// let client = push_channels::Client::new("123456", "app-key", "app-secret")?;
+    /// assert_eq!(client.base_url(), "https://api-mt1.pusher.com");
+    /// # Ok::<(), push_channels::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] as [`ClientBuilder::build`] describes.
+    pub fn new(
+        app_id: impl Into<String>,
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Self> {
+        ClientBuilder::new(app_id, key, secret).build()
+    }
+
     pub(crate) fn from_parts(
         builder: ClientBuilder,
-        base_url: String,
+        base_url: &str,
         master_key: Option<MasterKey>,
     ) -> Result<Self> {
         // Channels answers errors as plain text (`Invalid signature: ...`): push-core's default
         // parser keeps it as the message.
-        let mut transport = Transport::builder(base_url).header("X-Pusher-Library", LIBRARY);
-        if let Some(timeout) = builder.timeout {
-            transport = transport.timeout(timeout);
-        }
-        if let Some(timeout) = builder.connect_timeout {
-            transport = transport.connect_timeout(timeout);
-        }
-        if let Some(policy) = builder.retry.clone() {
-            transport = transport.retry_policy(policy);
-        }
-        if let Some(client) = builder.http_client.clone() {
-            transport = transport.http_client(client);
-        }
-        let transport = transport.build()?;
+        let transport = builder
+            .options
+            .transport(base_url)
+            .header("X-Pusher-Library", LIBRARY)
+            .build()?;
         let events = transport.endpoint(&format!("/apps/{}/events", builder.app_id))?;
         let batch_events = transport.endpoint(&format!("/apps/{}/batch_events", builder.app_id))?;
         Ok(Self {
@@ -115,13 +125,14 @@ impl Client {
                 events,
                 batch_events,
                 secret: HmacSha256Key::new(builder.secret.expose().as_bytes()),
+                clock: builder.options.clock(),
                 app_id: builder.app_id,
                 key: builder.key,
                 master_key,
                 max_data_bytes: builder.max_data_bytes,
-                clock: builder.clock,
                 nonce_source: builder.nonce_source,
                 webhook_max_age: builder.webhook_max_age,
+                chunk_concurrency: builder.chunk_concurrency,
             }),
         })
     }

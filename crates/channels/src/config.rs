@@ -4,16 +4,21 @@ use std::fmt;
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use push_core::{Clock, Error, HttpClient, Result, RetryPolicy, Secret};
+use push_core::{ClientOptions, Error, Result, Secret};
 
 use crate::client::Client;
 use crate::encryption::{MasterKey, NonceSource};
 use crate::validate::DEFAULT_MAX_DATA_BYTES;
 
+/// Requests in flight at once for the `*_chunked` calls unless
+/// [`ClientBuilder::chunk_concurrency`] says otherwise (as in Beams).
+pub const DEFAULT_CHUNK_CONCURRENCY: usize = 4;
+
 /// The cluster used when none is configured.
 pub const DEFAULT_CLUSTER: &str = "mt1";
 
-/// Builds a [`Client`]; everything is checked in [`build`](Self::build).
+/// Builds a [`Client`]; every setter is infallible and everything is checked in
+/// [`build`](Self::build).
 ///
 /// ```
 /// use std::time::Duration;
@@ -34,16 +39,13 @@ pub struct ClientBuilder {
     host: Option<String>,
     port: Option<u16>,
     scheme: Option<String>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) connect_timeout: Option<Duration>,
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) http_client: Option<HttpClient>,
+    pub(crate) options: ClientOptions,
     master_key: Option<MasterKey>,
     master_key_error: Option<String>,
     pub(crate) max_data_bytes: Option<usize>,
-    pub(crate) clock: Clock,
     pub(crate) nonce_source: NonceSource,
     pub(crate) webhook_max_age: Option<Duration>,
+    pub(crate) chunk_concurrency: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -56,8 +58,10 @@ impl fmt::Debug for ClientBuilder {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("scheme", &self.scheme)
+            .field("options", &self.options)
             .field("master_key", &self.master_key)
             .field("max_data_bytes", &self.max_data_bytes)
+            .field("chunk_concurrency", &self.chunk_concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -77,16 +81,13 @@ impl ClientBuilder {
             host: None,
             port: None,
             scheme: None,
-            timeout: None,
-            connect_timeout: None,
-            retry: None,
-            http_client: None,
+            options: ClientOptions::default(),
             master_key: None,
             master_key_error: None,
             max_data_bytes: Some(DEFAULT_MAX_DATA_BYTES),
-            clock: Clock::system(),
             nonce_source: NonceSource::random(),
             webhook_max_age: None,
+            chunk_concurrency: DEFAULT_CHUNK_CONCURRENCY,
         }
     }
 
@@ -164,20 +165,25 @@ impl ClientBuilder {
         Ok(builder)
     }
 
+    push_core::client_option_setters!("https://api-mt1.pusher.com");
+
     /// The cluster the app lives in (`eu`, `ap1`, ...): the host becomes
     /// `api-{cluster}.pusher.com`. Default `mt1`.
+    #[must_use]
     pub fn cluster(mut self, cluster: impl Into<String>) -> Self {
         self.cluster = Some(cluster.into());
         self
     }
 
     /// An explicit host, for self-hosted Pusher-protocol servers; overrides the cluster.
+    #[must_use]
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
     }
 
     /// An explicit port (default: the scheme's).
+    #[must_use]
     pub fn port(mut self, port: u16) -> Self {
         self.port = Some(port);
         self
@@ -185,57 +191,14 @@ impl ClientBuilder {
 
     /// `https` (the default) or `http` (local servers only: the signature does not hide the
     /// event data).
+    #[must_use]
     pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
         self.scheme = Some(scheme.into());
         self
     }
 
-    /// Sets scheme, host and port from one base URL such as `http://127.0.0.1:6001`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] when it is not `scheme://host[:port]`.
-    pub fn base_url(self, url: &str) -> Result<Self> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| Error::config("the base URL needs a scheme (https://...)"))?;
-        let rest = rest.trim_end_matches('/');
-        if rest.contains(['/', '?', '#', '@']) {
-            return Err(Error::config("the base URL is scheme://host[:port] only"));
-        }
-        let (host, port) = split_host_port(rest)?;
-        let mut builder = self.scheme(scheme).host(host);
-        if let Some(port) = port {
-            builder = builder.port(port);
-        }
-        Ok(builder)
-    }
-
-    /// Per-attempt timeout (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Retry policy (default: push-core's; triggers are retried only when they certainly did
-    /// not reach the service).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// A caller-built HTTP client, to share its connection pool.
-    pub fn http_client(mut self, client: HttpClient) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
     /// The encryption master key for `private-encrypted-*` channels.
+    #[must_use]
     pub fn encryption_master_key(mut self, key: MasterKey) -> Self {
         self.master_key = Some(key);
         self.master_key_error = None;
@@ -243,6 +206,7 @@ impl ClientBuilder {
     }
 
     /// The encryption master key as base64 text of 32 bytes; checked in `build`.
+    #[must_use]
     pub fn encryption_master_key_base64(mut self, key: &str) -> Self {
         match MasterKey::from_base64(key) {
             Ok(key) => {
@@ -259,25 +223,22 @@ impl ClientBuilder {
 
     /// The largest `data` an event may carry, in UTF-8 bytes after encryption (default
     /// 10 240; dedicated clusters may allow more).
+    #[must_use]
     pub fn max_data_bytes(mut self, limit: usize) -> Self {
         self.max_data_bytes = Some(limit);
         self
     }
 
     /// Sends data of any size and lets the service judge it.
+    #[must_use]
     pub fn no_data_limit(mut self) -> Self {
         self.max_data_bytes = None;
         self
     }
 
-    /// The clock for `auth_timestamp` and webhook freshness (default: the system clock).
-    pub fn clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
     /// Where encryption nonces come from (default: the OS random source). Fix it only in
     /// tests.
+    #[must_use]
     pub fn nonce_source(mut self, source: NonceSource) -> Self {
         self.nonce_source = source;
         self
@@ -285,16 +246,25 @@ impl ClientBuilder {
 
     /// Rejects webhooks whose `time_ms` is further than `max_age` from now (off by default;
     /// five minutes is a sound choice).
+    #[must_use]
     pub fn webhook_max_age(mut self, max_age: Duration) -> Self {
         self.webhook_max_age = Some(max_age);
         self
     }
 
-    /// Checks the configuration and builds the client.
+    /// Requests in flight at once for the `*_chunked` calls (default 4, minimum 1).
+    #[must_use]
+    pub fn chunk_concurrency(mut self, requests: usize) -> Self {
+        self.chunk_concurrency = requests.max(1);
+        self
+    }
+
+    /// Checks the configuration and builds the client. A [`base_url`](Self::base_url), when
+    /// set, overrides the cluster, host, port and scheme.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty app id, key or secret, or a malformed master key;
-    /// [`Error::Config`] for a bad scheme, host or cluster.
+    /// [`Error::Config`] for an empty or malformed app id, key or secret, a malformed master
+    /// key, a bad scheme, host, cluster or base URL.
     pub fn build(self) -> Result<Client> {
         if self.app_id.is_empty()
             || !self
@@ -302,21 +272,32 @@ impl ClientBuilder {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(Error::invalid_input(
-                "app_id",
-                "must be non-empty letters, digits, '-' or '_'",
+            return Err(Error::config(
+                "the app id must be non-empty letters, digits, '-' or '_'",
             ));
         }
         if self.key.is_empty() || self.key.contains([':', '&', '=', '#', '?', ' ', '/']) {
-            return Err(Error::invalid_input(
-                "key",
-                "must be non-empty and free of ':', '&', '=', '#', '?', '/' and spaces",
+            return Err(Error::config(
+                "the app key must be non-empty and free of ':', '&', '=', '#', '?', '/' and spaces",
             ));
         }
         if self.secret.is_empty() {
-            return Err(Error::invalid_input("secret", "must not be empty"));
+            return Err(Error::config("the app secret must not be empty"));
         }
-        let scheme = self.scheme.clone().unwrap_or_else(|| "https".to_owned());
+        if let Some(reason) = &self.master_key_error {
+            return Err(Error::config(format!("the encryption master key {reason}")));
+        }
+        let base_url = match &self.options.base_url {
+            Some(url) => origin(url)?,
+            None => self.origin_from_parts()?,
+        };
+        let master_key = self.master_key.clone();
+        Client::from_parts(self, &base_url, master_key)
+    }
+
+    /// `scheme://host[:port]` from the cluster, host, port and scheme.
+    fn origin_from_parts(&self) -> Result<String> {
+        let scheme = self.scheme.as_deref().unwrap_or("https");
         if scheme != "https" && scheme != "http" {
             return Err(Error::config(format!(
                 "scheme {scheme:?} is not http or https"
@@ -341,19 +322,31 @@ impl ClientBuilder {
         if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
             return Err(Error::config(format!("host {host:?} is not a host name")));
         }
-        let base_url = match self.port {
+        Ok(match self.port {
             Some(port) => format!("{scheme}://{host}:{port}"),
             None => format!("{scheme}://{host}"),
-        };
-        if let Some(reason) = &self.master_key_error {
-            return Err(Error::invalid_input(
-                "encryption_master_key",
-                reason.clone(),
-            ));
-        }
-        let master_key = self.master_key.clone();
-        Client::from_parts(self, base_url, master_key)
+        })
     }
+}
+
+/// A base URL checked to be `scheme://host[:port]`: Channels signs the request path, so the
+/// base may carry no path of its own (nor credentials, a query or a fragment).
+fn origin(url: &str) -> Result<String> {
+    let shown = push_core::redacted_url(url);
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        Error::config(format!("the base URL {shown} needs a scheme (https://...)"))
+    })?;
+    let rest = rest.trim_end_matches('/');
+    if !matches!(scheme, "http" | "https") || rest.contains(['/', '?', '#', '@']) {
+        return Err(Error::config(format!(
+            "the base URL {shown} must be http(s)://host[:port] only"
+        )));
+    }
+    let (host, port) = split_host_port(rest)?;
+    Ok(match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 /// The parts of a `https://key:secret@host[:port]/apps/{id}` URL.

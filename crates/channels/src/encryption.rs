@@ -110,6 +110,14 @@ impl MasterKey {
         Ok(sealed)
     }
 
+    /// The length of what [`encrypt`](Self::encrypt) returns for `plaintext_len` bytes: the
+    /// envelope, the base64 nonce and the base64 ciphertext (its tag included). Lets a size
+    /// limit be checked before anything is sealed.
+    pub(crate) fn sealed_len(plaintext_len: usize) -> usize {
+        let envelope = r#"{"nonce":"","ciphertext":""}"#.len();
+        envelope + NONCE_LEN.div_ceil(3) * 4 + (plaintext_len + TAG_LEN).div_ceil(3) * 4
+    }
+
     /// Opens the `{"nonce","ciphertext"}` JSON text of an encrypted event on `channel`.
     ///
     /// # Errors
@@ -136,6 +144,9 @@ impl MasterKey {
             .map_err(|_| Error::decode("the encrypted data failed authentication"))
     }
 }
+
+/// The Poly1305 tag every sealed message carries.
+const TAG_LEN: usize = 16;
 
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -201,5 +212,22 @@ impl Default for NonceSource {
 impl fmt::Debug for NonceSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("NonceSource")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A size limit checked before sealing sees exactly the length sealing gives.
+    #[test]
+    fn sealed_len_is_the_length_of_what_encrypt_returns() {
+        let key = MasterKey::from_bytes([5; 32]);
+        for len in (0..70).chain([1_000, 7_700, 10_240]) {
+            let sealed = key
+                .encrypt("private-encrypted-x", &vec![b'a'; len], [3; NONCE_LEN])
+                .unwrap();
+            assert_eq!(MasterKey::sealed_len(len), sealed.len(), "{len} bytes");
+        }
     }
 }

@@ -76,16 +76,18 @@ impl Client {
     }
 
     /// The body of a trigger to channels already checked (or built by `send_to_user`).
-    pub(crate) fn event_body(
+    pub(crate) fn event_body<C: AsRef<str> + Serialize>(
         &self,
-        channels: &[String],
+        channels: &[C],
         event: &str,
         data: &str,
         options: &TriggerOptions,
     ) -> Result<Vec<u8>> {
         validate::event_name(event)?;
         check_options(options)?;
-        let encrypted = channels.iter().any(|c| validate::is_encrypted_channel(c));
+        let encrypted = channels
+            .iter()
+            .any(|c| validate::is_encrypted_channel(c.as_ref()));
         if encrypted && channels.len() > 1 {
             return Err(Error::invalid_input(
                 "channels",
@@ -94,12 +96,12 @@ impl Client {
         }
         let sealed;
         let data = if encrypted {
-            sealed = self.encrypt(&channels[0], data)?;
+            sealed = self.encrypt(channels[0].as_ref(), data)?;
             sealed.as_str()
         } else {
             data
         };
-        validate::data_size(data, self.inner.max_data_bytes)?;
+        validate::data_size(data.len(), self.inner.max_data_bytes)?;
         let info = info_param(&options.info);
         let body = TriggerBody {
             name: event,
@@ -112,7 +114,7 @@ impl Client {
         let estimate = data.len()
             + data.len() / 8
             + event.len()
-            + channels.iter().map(|c| c.len() + 3).sum::<usize>()
+            + channels.iter().map(|c| c.as_ref().len() + 3).sum::<usize>()
             + 64;
         let mut out = Vec::with_capacity(estimate);
         serde_json::to_writer(&mut out, &body)
@@ -140,7 +142,7 @@ impl Client {
             .await
     }
 
-    fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {
+    pub(crate) fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {
         validate::batch_size(events.len())?;
         let mut sealed: Vec<Option<String>> = Vec::with_capacity(events.len());
         for event in events {
@@ -153,7 +155,7 @@ impl Client {
                 None
             };
             validate::data_size(
-                encrypted.as_deref().unwrap_or(&event.data),
+                encrypted.as_deref().unwrap_or(&event.data).len(),
                 self.inner.max_data_bytes,
             )?;
             sealed.push(encrypted);
@@ -393,10 +395,10 @@ impl BatchEvent {
 
 /// The body of `POST /events`, in the field order pusher-http-node sends.
 #[derive(Serialize)]
-pub(crate) struct TriggerBody<'a> {
+pub(crate) struct TriggerBody<'a, C: Serialize> {
     pub(crate) name: &'a str,
     pub(crate) data: &'a str,
-    pub(crate) channels: &'a [String],
+    pub(crate) channels: &'a [C],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) socket_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -435,7 +437,7 @@ pub struct ChannelAttributes {
 
 /// The answer to a trigger: the attributes of each channel when `info` was asked for, and
 /// empty otherwise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TriggerResponse {
     /// Channel name → attributes.
@@ -445,7 +447,7 @@ pub struct TriggerResponse {
 
 /// The answer to a batch trigger: one entry per event, in order (empty entries unless `info`
 /// was asked for).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// Attributes per event, in the order of the batch.

@@ -2,17 +2,23 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod auth;
+// Configuration and the client itself.
 mod client;
 mod config;
-mod encryption;
+
+// One module per API area: its calls and its types.
+mod auth;
 mod events;
+mod fanout;
 mod queries;
+mod users;
+mod webhook;
+
+// What the areas share.
+mod encryption;
 pub mod signing;
 mod text;
-mod users;
 pub mod validate;
-mod webhook;
 
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
@@ -20,12 +26,15 @@ pub mod sandbox;
 
 pub use auth::{AuthRequest, ChannelAuth, PresenceMember, UserAuth, UserAuthRequest, UserData};
 pub use client::{Client, LIBRARY};
-pub use config::{ClientBuilder, DEFAULT_CLUSTER};
+pub use config::{ClientBuilder, DEFAULT_CHUNK_CONCURRENCY, DEFAULT_CLUSTER};
 pub use encryption::{MasterKey, NONCE_LEN, NonceSource};
 pub use events::{
     Attribute, BatchEvent, BatchResponse, ChannelAttributes, IntoChannels, TriggerOptions,
     TriggerResponse, event_data,
 };
-pub use push_core::{ApiError, Clock, Error, Method, Result, RetryPolicy};
+pub use push_core::{
+    ApiError, ChunkResult, Clock, Covered, Error, HttpClient, Method, Result, RetryPolicy, Secret,
+    Sleeper,
+};
 pub use queries::{CachedEvent, ChannelInfo, ChannelsInfo, PresenceUser, UsersInfo};
 pub use webhook::{Webhook, WebhookEvent};

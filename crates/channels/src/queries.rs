@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use push_core::{Error, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::events::{Attribute, ChannelAttributes, info_param};
@@ -121,7 +121,7 @@ impl Client {
 }
 
 /// The answer of [`channels_info`](crate::Client::channels_info): the occupied channels.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ChannelsInfo {
     /// Channel name → attributes (only `user_count`, and only when asked for). Required in
@@ -130,37 +130,37 @@ pub struct ChannelsInfo {
 }
 
 /// The answer of [`channel_info`](crate::Client::channel_info).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ChannelInfo {
     /// Whether the channel has at least one subscriber. The service always reports it; an
     /// answer without it is a decode error, never a guess.
     pub occupied: bool,
     /// Connections subscribed, when asked for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_count: Option<u64>,
     /// Distinct users (presence channels), when asked for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<u64>,
     /// The cached event of a cache channel, when asked for and present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<CachedEvent>,
 }
 
 /// The last event of a cache channel.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CachedEvent {
     /// The event's data.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Seconds the cached event still lives.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u64>,
 }
 
 /// The answer of [`users_info`](crate::Client::users_info).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct UsersInfo {
     /// The users subscribed to the presence channel. Required in the answer.
@@ -168,7 +168,7 @@ pub struct UsersInfo {
 }
 
 /// A user on a presence channel.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PresenceUser {
     /// The user id given when the user was authorized.

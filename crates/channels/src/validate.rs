@@ -255,15 +255,14 @@ pub(crate) fn batch_size(count: usize) -> Result<()> {
     Ok(())
 }
 
-/// Checks the size of the `data` that will be sent.
-pub(crate) fn data_size(data: &str, limit: Option<usize>) -> Result<()> {
+/// Checks the size of the `data` that will be sent, `len` UTF-8 bytes (after encryption).
+pub(crate) fn data_size(len: usize, limit: Option<usize>) -> Result<()> {
     match limit {
-        Some(limit) if data.len() > limit => Err(Error::invalid_input(
+        Some(limit) if len > limit => Err(Error::invalid_input(
             "data",
             format!(
-                "the event data is {} bytes; the limit is {limit} (set a higher one with \
-                 ClientBuilder::max_data_bytes if your cluster allows it)",
-                data.len()
+                "the event data is {len} bytes; the limit is {limit} (set a higher one with \
+                 ClientBuilder::max_data_bytes if your cluster allows it)"
             ),
         )),
         _ => Ok(()),

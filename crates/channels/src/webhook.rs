@@ -10,7 +10,7 @@ use std::fmt;
 
 use push_core::{Error, Result, constant_time_eq};
 use serde::de::{MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::client::Client;
@@ -73,6 +73,50 @@ impl Client {
             }
         }
         Ok(webhook)
+    }
+
+    /// Verifies a webhook from the request's headers and raw body, as a web framework hands
+    /// them over (`http::HeaderMap`, axum's `HeaderMap` extractor): `X-Pusher-Key` and
+    /// `X-Pusher-Signature` are checked as [`validate_webhook`](Self::validate_webhook) does,
+    /// and a `Content-Type`, when the request has one, must be JSON.
+    ///
+    /// ```
+    /// use http::{HeaderMap, HeaderValue};
+    ///
+    /// let client = push_channels::Client::new("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")?;
+    /// let body = br#"{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"test-channel"}]}"#;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-pusher-key", HeaderValue::from_static("278d425bdf160c739803"));
+    /// headers.insert(
+    ///     "x-pusher-signature",
+    ///     HeaderValue::from_static("c7f99839c5df006529a61d1236687af10fae79eb1d4e701d644fab3e9e81f5e8"),
+    /// );
+    /// headers.insert("content-type", HeaderValue::from_static("application/json"));
+    /// let webhook = client.verify_webhook(&headers, body)?;
+    /// assert_eq!(webhook.events.len(), 1);
+    /// assert!(client.verify_webhook(&headers, b"{}").is_err());
+    /// # Ok::<(), push_channels::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Webhook`] as [`validate_webhook`](Self::validate_webhook), and for a missing
+    /// header or another content type.
+    pub fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<Webhook> {
+        let header = |name: &str| -> Result<&str> {
+            headers
+                .get(name)
+                .ok_or_else(|| Error::webhook(format!("the {name} header is missing")))?
+                .to_str()
+                .map_err(|_| Error::webhook(format!("the {name} header is not text")))
+        };
+        let (key, signature) = (header("x-pusher-key")?, header("x-pusher-signature")?);
+        match headers.get(http::header::CONTENT_TYPE) {
+            Some(content_type) => {
+                let content_type = content_type.to_str().unwrap_or_default();
+                self.validate_webhook_with_content_type(content_type, key, signature, body)
+            }
+            None => self.validate_webhook(key, signature, body),
+        }
     }
 
     /// [`validate_webhook`](Self::validate_webhook) that also checks the `Content-Type`
@@ -231,7 +275,7 @@ fn count<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
 }
 
 /// A verified webhook: when Channels sent it and what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Webhook {
     /// When Channels created the webhook, in milliseconds since the Unix epoch.
@@ -241,7 +285,7 @@ pub struct Webhook {
 }
 
 /// One event of a webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(tag = "name", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WebhookEvent {

@@ -420,7 +420,6 @@ async fn the_data_limit_is_configurable_and_can_be_switched_off() {
 async fn encrypted_channels_need_a_master_key() {
     let client = Client::builder(APP_ID, KEY, SECRET)
         .base_url("http://127.0.0.1:9")
-        .unwrap()
         .build()
         .unwrap();
     let err = client

@@ -41,7 +41,6 @@ pub(crate) fn case(cases: &[Value], name: &str) -> Value {
 pub(crate) fn fixed_builder(base_url: &str) -> ClientBuilder {
     Client::builder(APP_ID, KEY, SECRET)
         .base_url(base_url)
-        .unwrap()
         .clock(Clock::fixed(NOW))
         .encryption_master_key(MasterKey::from_base64(MASTER_KEY_B64).unwrap())
         .nonce_source(NonceSource::fixed(nonce()))

@@ -114,3 +114,20 @@ async fn an_error_disguised_as_success_is_an_error() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_refused_connection_names_the_server_and_the_cause() {
+    let url = push_test_support::fault_server::refused_url().unwrap();
+    let port = url.rsplit(':').next().unwrap().to_owned();
+    let client = fixed_client(&url);
+    let err = client.trigger("c", "e", "d").await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
+    // Where, never the URL: the query holds the signature.
+    assert!(
+        !text.contains("auth_") && !text.contains("/apps/"),
+        "{text}"
+    );
+}

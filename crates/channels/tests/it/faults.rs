@@ -16,7 +16,6 @@ const SLACK: Duration = Duration::from_millis(500);
 fn client(url: &str) -> Client {
     Client::builder(APP_ID, KEY, SECRET)
         .base_url(url)
-        .unwrap()
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .retry_policy(policy())
@@ -262,8 +261,7 @@ async fn faults_give_typed_outcomes_without_duplicate_triggers() {
 async fn the_deadline_bounds_every_call() {
     let server = FaultServer::script(vec![Act::Silent]).await.unwrap();
     let c = Client::builder(APP_ID, KEY, SECRET)
-        .base_url(&server.url())
-        .unwrap()
+        .base_url(server.url())
         .timeout(Duration::from_secs(5))
         .retry_policy(policy().deadline(Some(Duration::from_millis(400))))
         .build()
@@ -296,8 +294,7 @@ async fn two_hundred_fifty_six_tasks_share_one_client_and_its_connections() {
     .unwrap();
     // Generous timeouts: this checks correctness under concurrency, not speed.
     let client = Client::builder(APP_ID, KEY, SECRET)
-        .base_url(&server.url())
-        .unwrap()
+        .base_url(server.url())
         .timeout(Duration::from_secs(20))
         .retry_policy(RetryPolicy::none())
         .build()

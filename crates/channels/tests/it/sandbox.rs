@@ -295,8 +295,7 @@ mod through_the_client {
     async fn a_wrong_secret_or_clock_is_refused_as_the_service_does() {
         let sb = Sandbox::start().await.unwrap();
         let wrong = push_channels::Client::builder(sb.app_id(), sb.key(), "not-the-secret")
-            .base_url(&sb.url())
-            .unwrap()
+            .base_url(sb.url())
             .build()
             .unwrap();
         let err = wrong.trigger("c", "e", "d").await.unwrap_err();

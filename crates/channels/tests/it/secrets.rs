@@ -96,7 +96,6 @@ fn nothing_secret_is_printed_or_logged() {
         );
         let unreachable = Client::builder(APP_ID, KEY, SECRET)
             .base_url("http://127.0.0.1:1")
-            .unwrap()
             .retry_policy(push_channels::RetryPolicy::none())
             .build()
             .unwrap();
@@ -118,6 +117,20 @@ fn nothing_secret_is_printed_or_logged() {
         logged.contains("push_request"),
         "tracing was not captured: {logged}"
     );
+    // The request span carries the OpenTelemetry HTTP client fields, the path without its
+    // query, and the answer's status and error type.
+    for field in [
+        "http.request.method=\"POST\"",
+        "http.request.method=\"GET\"",
+        "server.address=\"127.0.0.1\"",
+        "server.port=",
+        "url.path=\"/apps/123456/events\"",
+        "http.response.status_code=401",
+        "error.type=\"401\"",
+        "error.type=\"connect\"",
+    ] {
+        assert!(logged.contains(field), "{field} not in:\n{logged}");
+    }
     let all = format!("{printed}\n{logged}");
 
     let shared_secret = fixed_client("http://127.0.0.1:1")

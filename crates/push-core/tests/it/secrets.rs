@@ -75,3 +75,34 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     shown.push_str(&traces);
     assert_clean(&shown);
 }
+
+/// A retried request says so in its span: `http.request.resend_count` counts the resends.
+#[tokio::test]
+async fn the_span_counts_resends() {
+    let captured = push_test_support::capture_this_thread();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let t = Transport::builder(server.uri())
+        .retry_policy(crate::fast_policy(3))
+        .sleeper(crate::RecordingSleeper::default().sleeper())
+        .build()
+        .unwrap();
+    t.send(Request::get("/things?secret_query=1"))
+        .await
+        .unwrap();
+    let traces = captured.text();
+    assert!(traces.contains("http.request.resend_count=2"), "{traces}");
+    assert!(traces.contains("http.response.status_code=200"), "{traces}");
+    assert!(traces.contains("url.path=\"/things\""), "{traces}");
+    assert!(!traces.contains("secret_query"), "{traces}");
+}
