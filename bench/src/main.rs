@@ -22,6 +22,7 @@ use push_core::sandbox::{SandboxRequest, SandboxResponse, SandboxServer};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 mod audience;
+mod fanout;
 mod scenarios;
 
 /// One request of a scenario.
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
         Some("serve") => runtime.block_on(serve()),
         Some("run") => runtime.block_on(run(&args[1..])),
         Some("audience") => runtime.block_on(audience_child(&args[1..])),
+        Some("fanout") => runtime.block_on(fanout_child(&args[1..])),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -63,9 +65,12 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: push-bench serve\n       \
     push-bench run [--requests N] [--concurrency C]... [--rounds R]\n                   \
-    [--only NAME] [--diagnose true] [--url URL] [--users N] [--chunk-concurrency C]\n       \
+    [--only NAME] [--diagnose true] [--url URL] [--users N] [--chunk-concurrency C]\n                   \
+    [--channels N] [--fanout-concurrency C]\n       \
     push-bench audience --url URL [--users N] [--chunk-concurrency C]\n                   \
-    [--ids strings|compact] [--header false]";
+    [--ids strings|compact] [--header false]\n       \
+    push-bench fanout --url URL [--channels N] [--encrypted-every K] [--chunk-concurrency C]\n                   \
+    [--header false]";
 
 /// The server: answers what each client expects, as fast as it can.
 fn answer(req: &SandboxRequest) -> SandboxResponse {
@@ -179,6 +184,8 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut external: Option<String> = None;
     let mut users = 1_000_000usize;
     let mut chunk_concurrency = DEFAULT_CHUNK_CONCURRENCY;
+    let mut channels = 10_000usize;
+    let mut fanout_concurrency = push_channels::DEFAULT_CHUNK_CONCURRENCY;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let value = iter.next().ok_or(format!("{arg} needs a value"))?;
@@ -192,6 +199,10 @@ async fn run(args: &[String]) -> Result<(), String> {
             "--users" => users = value.parse().map_err(|_| "bad --users")?,
             "--chunk-concurrency" => {
                 chunk_concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
+            }
+            "--channels" => channels = value.parse().map_err(|_| "bad --channels")?,
+            "--fanout-concurrency" => {
+                fanout_concurrency = value.parse().map_err(|_| "bad --fanout-concurrency")?;
             }
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -264,8 +275,57 @@ async fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
+    if channels > 0 {
+        println!("\n{}", fanout::HEADER);
+        // All plain, then one channel in a hundred encrypted (each of those a request alone).
+        for every in ["0", "100"] {
+            let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+            let status = tokio::process::Command::new(exe)
+                .args(["fanout", "--header", "false", "--url", &url])
+                .args(["--channels", &channels.to_string(), "--encrypted-every", every])
+                .args(["--chunk-concurrency", &fanout_concurrency.to_string()])
+                .status()
+                .await
+                .map_err(|e| format!("starting the fan-out run: {e}"))?;
+            if !status.success() {
+                return Err(format!("the fan-out run failed ({status})"));
+            }
+        }
+    }
     drop(server);
     Ok(())
+}
+
+/// `push-bench fanout`: the Channels fan-out scenario against a running server.
+async fn fanout_child(args: &[String]) -> Result<(), String> {
+    let mut url = None;
+    let mut settings = fanout::Fanout {
+        channels: 10_000,
+        encrypted_every: 0,
+        concurrency: push_channels::DEFAULT_CHUNK_CONCURRENCY,
+    };
+    let mut header = true;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let value = iter.next().ok_or(format!("{arg} needs a value"))?;
+        match arg.as_str() {
+            "--url" => url = Some(value.clone()),
+            "--header" => header = value != "false",
+            "--channels" => settings.channels = value.parse().map_err(|_| "bad --channels")?,
+            "--encrypted-every" => {
+                settings.encrypted_every = value.parse().map_err(|_| "bad --encrypted-every")?;
+            }
+            "--chunk-concurrency" => {
+                settings.concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
+            }
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
+    if header {
+        println!("{}", fanout::HEADER);
+    }
+    fanout::run(&url, &settings).await
 }
 
 /// Starts `push-bench serve` as a child process; its URL and the child (killed on drop).
