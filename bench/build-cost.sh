@@ -8,8 +8,8 @@
 #   - CPU: user + sys seconds of a clean `cargo build` (debug, the app's default dev profile),
 #     from /usr/bin/time, which counts cargo and every process it waited for (rustc, build
 #     scripts, the C compiler aws-lc-sys runs);
-#   - the five units that took longest, from the same build's `--timings` report (recording
-#     the timings costs nothing measurable).
+#   - the five units that took longest, from the same build's `--timings` report (cargo only
+#     notes when each unit starts and ends, so recording them adds next to nothing).
 # Usage: bench/build-cost.sh [PACKAGE...]   (default: the providers below; ROUNDS=2 to build
 # each app twice, each time in a new target dir; KEEP=1 keeps the temp dir for the reports)
 set -euo pipefail
@@ -22,7 +22,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/build-cost.XXXXXX)"
 if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
 
-# One line of Rust per provider that builds a client and uses it; matched on the end of the
+# Two lines of Rust per provider that build a client and use it, matched on the end of the
 # package name so it survives a rename to push-<provider>.
 use_client() {
     case "$1" in
