@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use push_beams::{Client, Clock, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_string_contains, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::{body_partial_json, body_string_contains};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
+use crate::routes::{self, To, published};
 use crate::wire::sample;
 use crate::{INSTANCE, KEY, client};
 
@@ -46,6 +47,11 @@ fn max_in_window(arrivals: &[Instant], window: Duration) -> usize {
         .unwrap_or(0)
 }
 
+/// Any body carrying [`sample`]'s payload, whatever its audience.
+fn sample_payload() -> impl wiremock::Match {
+    body_partial_json(json!({"web": {"notification": {"title": "Hello", "body": "Hello, world!"}}}))
+}
+
 fn users(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("user-{i}")).collect()
 }
@@ -71,14 +77,8 @@ async fn users_split_into_thousands_within_concurrency_bound() {
         arrivals: Arc::default(),
         delay: Duration::from_millis(40),
     };
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "/publish_api/v1/instances/{INSTANCE}/publishes/users"
-        )))
-        .respond_with(rec.clone())
-        .expect(11)
-        .mount(&server)
-        .await;
+    routes::publish(&server, To::Users, sample_payload(), rec.clone(), 11).await;
+    routes::unexpected(&server).await;
     let c = Client::builder(INSTANCE, KEY)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
@@ -117,11 +117,8 @@ async fn concurrency_one_is_sequential() {
         arrivals: Arc::default(),
         delay: Duration::from_millis(20),
     };
-    Mock::given(method("POST"))
-        .respond_with(rec.clone())
-        .expect(4)
-        .mount(&server)
-        .await;
+    routes::publish(&server, To::Interests, sample_payload(), rec.clone(), 4).await;
+    routes::unexpected(&server).await;
     let c = Client::builder(INSTANCE, KEY)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
@@ -148,22 +145,18 @@ async fn concurrency_one_is_sequential() {
 #[tokio::test]
 async fn partial_failure_reported_per_chunk() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(body_string_contains("\"user-1500\""))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_string(r#"{"error":"Internal server error","description":"boom"}"#),
-        )
-        .with_priority(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"ok"}"#))
-        .with_priority(2)
-        .expect(2)
-        .mount(&server)
-        .await;
+    // Mounted first, so it answers the chunk holding user-1500 before the general route can.
+    routes::publish(
+        &server,
+        To::Users,
+        body_string_contains("\"user-1500\""),
+        ResponseTemplate::new(500)
+            .set_body_string(r#"{"error":"Internal server error","description":"boom"}"#),
+        1,
+    )
+    .await;
+    routes::publish(&server, To::Users, sample_payload(), published("ok"), 2).await;
+    routes::unexpected(&server).await;
     let results = client(&server.uri())
         .publish_to_users_chunked(&users(2500), &sample())
         .await
@@ -181,11 +174,7 @@ async fn partial_failure_reported_per_chunk() {
 #[tokio::test]
 async fn one_bad_id_anywhere_sends_nothing() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    routes::unexpected(&server).await;
     let mut all = users(5000);
     all[4321] = String::new();
     let e = client(&server.uri())

@@ -1,18 +1,23 @@
-//! Error statuses and body shapes.
+//! Beams' error bodies and statuses, as the caller sees them.
 
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::body_json;
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::client;
-use crate::wire::sample;
+use crate::routes::{self, To};
+use crate::wire::{sample, sample_body};
 
 async fn fail(status: u16, body: &str) -> push_beams::Error {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(status).set_body_string(body))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(sample_body("users", &["u"])),
+        ResponseTemplate::new(status).set_body_string(body),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     client(&server.uri())
         .publish_to_users(&["u"], &sample())
         .await
@@ -106,14 +111,15 @@ async fn empty_body_has_no_message() {
 #[tokio::test]
 async fn delete_user_error_is_typed() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_string(r#"{"error":"Not found","description":"no user"}"#),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::delete_user(
+        &server,
+        "ghost",
+        ResponseTemplate::new(404)
+            .set_body_string(r#"{"error":"Not found","description":"no user"}"#),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let e = client(&server.uri())
         .delete_user("ghost")
         .await
