@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use push_beams::{Client, Clock, RetryPolicy};
+use push_beams::{Client, Clock, Covered, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, body_string_contains};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
@@ -91,8 +91,10 @@ async fn users_split_into_thousands_within_concurrency_bound() {
     assert_eq!(results.len(), 11);
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r.index, i);
-        assert_eq!(r.range.start, i * 1000);
-        assert_eq!(r.range.end, (i * 1000 + 1000).min(10_500));
+        assert_eq!(
+            r.covered,
+            Covered::range(i * 1000..(i * 1000 + 1000).min(10_500))
+        );
         assert!(r.result.as_ref().unwrap().starts_with('p'));
     }
     let got = bodies(&server, "users").await;
@@ -131,7 +133,7 @@ async fn concurrency_one_is_sequential() {
         .await
         .unwrap();
     assert_eq!(
-        results.iter().map(|r| r.range.len()).collect::<Vec<_>>(),
+        results.iter().map(|r| r.covered.len()).collect::<Vec<_>>(),
         [100, 100, 100, 50]
     );
     let got = bodies(&server, "interests").await;
@@ -164,10 +166,16 @@ async fn partial_failure_reported_per_chunk() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0].result.as_deref().unwrap(), "ok");
     let failed = &results[1];
-    assert_eq!((failed.index, failed.range.clone()), (1, 1000..2000));
+    assert_eq!(
+        (failed.index, &failed.covered),
+        (1, &Covered::range(1000..2000))
+    );
+    let ids = users(2500);
+    let carried: Vec<&String> = failed.covered.pick(&ids).collect();
+    assert_eq!((carried[0].as_str(), carried.len()), ("user-1000", 1000));
     let e = failed.result.as_ref().unwrap_err();
     assert_eq!(e.api().unwrap().message.as_deref(), Some("boom"));
-    assert_eq!(results[2].range, 2000..2500);
+    assert_eq!(results[2].covered, Covered::range(2000..2500));
     assert_eq!(results[2].result.as_deref().unwrap(), "ok");
 }
 

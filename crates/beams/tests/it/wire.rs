@@ -186,6 +186,25 @@ fn debug_hides_secret_and_clone_is_cheap() {
     assert_eq!(c.instance_id(), INSTANCE);
 }
 
+/// `Client::new` is the builder with every default: the instance's own host.
+#[test]
+fn new_takes_the_credentials_and_defaults_the_rest() {
+    let c = Client::new(INSTANCE, KEY).unwrap();
+    assert_eq!(
+        c.base_url(),
+        format!("https://{INSTANCE}.pushnotifications.pusher.com")
+    );
+    assert!(matches!(
+        Client::new(INSTANCE, ""),
+        Err(push_beams::Error::Config { .. })
+    ));
+    let c = Client::builder(INSTANCE, KEY)
+        .base_url("http://127.0.0.1:9/prefix/")
+        .build()
+        .unwrap();
+    assert_eq!(c.base_url(), "http://127.0.0.1:9/prefix");
+}
+
 #[test]
 fn from_env_reports_missing_variables() {
     // Only checks the missing-variable path; the variables are never set in this test binary.
