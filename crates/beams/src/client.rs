@@ -4,13 +4,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use push_core::{ApiError, Clock, Endpoint, Error, Request, Response, Result, Transport};
+use push_core::{ApiError, Clock, Endpoint, Error, Request, Response, Result, Secret, Transport};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
 
-/// A Pusher Beams client: publishing, user deletion and tokens.
+/// A Pusher Beams client: publishing, user deletion, tokens and webhook verification.
 ///
 /// Cheap to clone: clones share one connection pool and configuration behind an `Arc`, so
 /// build one and hand copies to every task.
@@ -26,6 +26,7 @@ pub(crate) struct Inner {
     pub(crate) issuer: String,
     /// The secret key, ready to sign tokens.
     pub(crate) key: jsonwebtoken::EncodingKey,
+    pub(crate) webhook_secret: Option<Secret>,
     pub(crate) clock: Clock,
     pub(crate) transport: Transport,
     /// The two publish URLs, parsed once at build.
@@ -36,10 +37,11 @@ pub(crate) struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The secret key and the signing key are never shown.
+        // The secret key, the signing key and the webhook secret are never shown.
         f.debug_struct("Client")
             .field("instance_id", &self.inner.instance_id)
             .field("base_url", &self.base_url())
+            .field("webhook_secret_set", &self.inner.webhook_secret.is_some())
             .field("chunk_concurrency", &self.inner.chunk_concurrency)
             .finish_non_exhaustive()
     }

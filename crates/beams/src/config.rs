@@ -11,6 +11,9 @@ use crate::publish::Audience;
 pub const ENV_INSTANCE_ID: &str = "BEAMS_INSTANCE_ID";
 /// Environment variable [`ClientBuilder::from_env`] reads for the secret key.
 pub const ENV_SECRET_KEY: &str = "BEAMS_SECRET_KEY";
+/// Environment variable [`ClientBuilder::from_env`] reads, when it is set, for the webhook
+/// secret.
+pub const ENV_WEBHOOK_SECRET: &str = "BEAMS_WEBHOOK_SECRET";
 
 /// Requests in flight at once for the `*_chunked` calls unless
 /// [`ClientBuilder::chunk_concurrency`] says otherwise.
@@ -26,6 +29,7 @@ const DEFAULT_CHUNK_CONCURRENCY: usize = 4;
 /// let client = Client::builder("your-instance-id", "your-secret-key")
 ///     .timeout(Duration::from_secs(5))
 ///     .retry_policy(RetryPolicy::default().max_attempts(4))
+///     .webhook_secret("your-webhook-secret")
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://your-instance-id.pushnotifications.pusher.com");
 /// # Ok::<(), push_beams::Error>(())
@@ -34,6 +38,7 @@ const DEFAULT_CHUNK_CONCURRENCY: usize = 4;
 pub struct ClientBuilder {
     instance_id: String,
     secret_key: Secret,
+    webhook_secret: Option<Secret>,
     chunk_concurrency: usize,
     options: ClientOptions,
 }
@@ -45,12 +50,14 @@ impl ClientBuilder {
         Self {
             instance_id: instance_id.into(),
             secret_key: Secret::new(secret_key.into()),
+            webhook_secret: None,
             chunk_concurrency: DEFAULT_CHUNK_CONCURRENCY,
             options: ClientOptions::default(),
         }
     }
 
-    /// Starts a builder from [`ENV_INSTANCE_ID`] and [`ENV_SECRET_KEY`].
+    /// Starts a builder from [`ENV_INSTANCE_ID`] and [`ENV_SECRET_KEY`], and takes the webhook
+    /// secret from [`ENV_WEBHOOK_SECRET`] when that is set.
     ///
     /// # Errors
     /// [`Error::Config`] when a required variable is missing or a variable is not Unicode.
@@ -72,10 +79,11 @@ impl ClientBuilder {
         };
         let required =
             |name: &str| read(name)?.ok_or_else(|| Error::config(format!("{name} is not set")));
-        Ok(Self::new(
-            required(ENV_INSTANCE_ID)?,
-            required(ENV_SECRET_KEY)?,
-        ))
+        let mut builder = Self::new(required(ENV_INSTANCE_ID)?, required(ENV_SECRET_KEY)?);
+        if let Some(secret) = read(ENV_WEBHOOK_SECRET)? {
+            builder = builder.webhook_secret(secret);
+        }
+        Ok(builder)
     }
 
     push_core::client_option_setters!("https://{instance_id}.pushnotifications.pusher.com");
@@ -87,11 +95,19 @@ impl ClientBuilder {
         self
     }
 
+    /// The secret Beams signs webhooks with (dashboard: Settings, Webhooks), used by
+    /// [`Client::verify_webhook`]. It is kept as a [`Secret`]: never printed.
+    #[must_use]
+    pub fn webhook_secret(mut self, secret: impl Into<String>) -> Self {
+        self.webhook_secret = Some(Secret::new(secret.into()));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     /// [`Error::Config`] for everything it refuses: an empty instance id or one with other
-    /// characters than letters, digits and `-`; an empty secret key; a base
+    /// characters than letters, digits and `-`; an empty secret key or webhook secret; a base
     /// URL that is not `http(s)://host[:port][/prefix]` or carries credentials, a query or a
     /// fragment; a proxy or HTTP client the transport cannot use.
     pub fn build(self) -> Result<Client> {
@@ -109,6 +125,11 @@ impl ClientBuilder {
         }
         if self.secret_key.is_empty() {
             return Err(Error::config("the secret key (secret_key) is empty"));
+        }
+        if self.webhook_secret.as_ref().is_some_and(Secret::is_empty) {
+            return Err(Error::config(
+                "the webhook secret (ClientBuilder::webhook_secret) is empty",
+            ));
         }
         let default_base_url = format!("https://{}.pushnotifications.pusher.com", self.instance_id);
         let transport = self
@@ -133,6 +154,7 @@ impl ClientBuilder {
                 // The token issuer names the instance's own host, whatever base URL is used.
                 issuer: default_base_url,
                 instance_id: self.instance_id,
+                webhook_secret: self.webhook_secret,
                 clock: self.options.clock(),
                 transport,
                 publish_interests,
@@ -166,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn from_env_needs_the_id_and_key() {
+    fn from_env_needs_the_id_and_key_and_takes_the_webhook_secret_when_set() {
         let err = ClientBuilder::from_lookup(lookup(&[(ENV_SECRET_KEY, "k")])).unwrap_err();
         assert_eq!(reason(&err), "BEAMS_INSTANCE_ID is not set");
         let err = ClientBuilder::from_lookup(lookup(&[(ENV_INSTANCE_ID, "i")])).unwrap_err();
@@ -177,6 +199,18 @@ mod tests {
                 .unwrap();
         assert_eq!(builder.instance_id, "i");
         assert_eq!(builder.secret_key.expose(), "k");
+        assert!(builder.webhook_secret.is_none());
+
+        let builder = ClientBuilder::from_lookup(lookup(&[
+            (ENV_INSTANCE_ID, "i"),
+            (ENV_SECRET_KEY, "k"),
+            (ENV_WEBHOOK_SECRET, "w"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            builder.webhook_secret.as_ref().map(Secret::expose),
+            Some("w")
+        );
     }
 
     #[cfg(unix)]

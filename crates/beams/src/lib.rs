@@ -20,7 +20,7 @@ mod validate;
 pub mod sandbox;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ENV_INSTANCE_ID, ENV_SECRET_KEY};
+pub use config::{ClientBuilder, ENV_INSTANCE_ID, ENV_SECRET_KEY, ENV_WEBHOOK_SECRET};
 pub use payload::{Apns, Fcm, PublishRequest, Web};
 pub use publish::{MAX_INTERESTS_BODY, MAX_USERS_BODY};
 pub use push_core::{

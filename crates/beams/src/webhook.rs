@@ -5,10 +5,16 @@
 //! `{"payload": {...}, "metadata": {"event_type", "created_at", "event_id", "product"}, "custom_data": {...}}`.
 
 use hmac::{Hmac, Mac};
+use http::HeaderMap;
 use push_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha1::Sha1;
+
+use crate::client::Client;
+
+/// The header Beams puts the signature in.
+const SIGNATURE_HEADER: &str = "webhook-signature";
 
 /// Payload of `v1.PublishToUsersAttempt`: how a publish to users went, user by user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,9 +96,47 @@ struct Raw {
     custom_data: Option<Value>,
 }
 
+impl Client {
+    /// Verifies a webhook Beams posted to your endpoint and returns its event: `headers` are
+    /// the request's headers (`Webhook-Signature` is looked up case-insensitively), `body` the
+    /// raw body exactly as received, before any parsing. The secret is the one set with
+    /// [`ClientBuilder::webhook_secret`](crate::ClientBuilder::webhook_secret); the signature
+    /// is compared in constant time.
+    ///
+    /// ```
+    /// # fn handle(client: &push_beams::Client, headers: &http::HeaderMap, body: &[u8]) -> push_beams::Result<()> {
+    /// use push_beams::WebhookEventKind;
+    ///
+    /// let event = client.verify_webhook(headers, body)?;
+    /// if let WebhookEventKind::UserNotificationOpen(open) = &event.kind {
+    ///     println!("{} opened {}", open.user_id, open.publish_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no webhook secret was configured; [`Error::Webhook`] when the
+    /// signature is missing, not one hex value, or does not match; [`Error::Decode`] when a
+    /// correctly signed body is not a Beams webhook.
+    pub fn verify_webhook(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookEvent> {
+        let secret = self.inner.webhook_secret.as_ref().ok_or_else(|| {
+            Error::config(
+                "no webhook secret is configured: set it with ClientBuilder::webhook_secret",
+            )
+        })?;
+        let signature = headers
+            .get(SIGNATURE_HEADER)
+            .ok_or_else(|| Error::webhook("the Webhook-Signature header is missing"))?
+            .to_str()
+            .map_err(|_| Error::webhook("Webhook-Signature is not hex"))?;
+        validate_webhook(secret.expose().as_bytes(), signature, body)
+    }
+}
+
 /// Verifies a webhook from its parts: `secret` is the webhook secret, `signature_hex` the
 /// `Webhook-Signature` header's value and `body` the raw request body. The signature is
-/// compared in constant time before the body is parsed.
+/// compared in constant time before the body is parsed. [`Client::verify_webhook`] does the
+/// same from a request's headers with the secret the client was built with.
 ///
 /// # Errors
 /// [`Error::Webhook`] on a signature that is not hex or does not match; [`Error::Decode`] on

@@ -198,6 +198,10 @@ fn builder_refuses_bad_config() {
         (Client::builder("a b", KEY), "instance_id"),
         (Client::builder("a.b", KEY), "instance_id"),
         (Client::builder(INSTANCE, ""), "secret_key"),
+        (
+            Client::builder(INSTANCE, KEY).webhook_secret(""),
+            "ClientBuilder::webhook_secret",
+        ),
         (Client::builder(INSTANCE, KEY).base_url("not a url"), "URL"),
         (
             Client::builder(INSTANCE, KEY).base_url("ftp://example.com"),
