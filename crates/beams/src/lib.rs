@@ -17,6 +17,7 @@ mod webhook;
 mod validate;
 
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 
 pub use client::Client;
