@@ -1,4 +1,5 @@
-//! Beams' error bodies and statuses, as the caller sees them.
+//! Beams' error bodies and statuses, as the caller sees them; and what a refused connection
+//! says.
 
 use wiremock::matchers::body_json;
 use wiremock::{MockServer, ResponseTemplate};
@@ -125,4 +126,30 @@ async fn delete_user_error_is_typed() {
         .await
         .unwrap_err();
     assert_eq!(e.api().unwrap().message.as_deref(), Some("no user"));
+}
+
+/// A refused connection names the server's `127.0.0.1:PORT` and the cause, and nothing of the
+/// request (its path holds the instance id, its headers the key).
+#[tokio::test]
+async fn a_refused_connection_names_the_address_and_the_cause() {
+    // A port that was just free: nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = client(&format!("http://127.0.0.1:{port}"))
+        .publish_to_interests(&["donuts"], &sample())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, push_beams::Error::Connect { .. }), "{err:?}");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("could not connect to 127.0.0.1:{port}: ")),
+        "{shown}"
+    );
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(!shown.contains("publish_api"), "{shown}");
+    assert!(!shown.contains(crate::KEY), "{shown}");
+    assert!(err.is_retryable());
 }
