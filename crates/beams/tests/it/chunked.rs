@@ -4,11 +4,12 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use push_beams::{Client, Clock, RetryPolicy};
+use push_beams::{Client, Clock, Covered, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_string_contains, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::{body_partial_json, body_string_contains};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
+use crate::routes::{self, To, published};
 use crate::wire::sample;
 use crate::{INSTANCE, KEY, client};
 
@@ -46,6 +47,11 @@ fn max_in_window(arrivals: &[Instant], window: Duration) -> usize {
         .unwrap_or(0)
 }
 
+/// Any body carrying [`sample`]'s payload, whatever its audience.
+fn sample_payload() -> impl wiremock::Match {
+    body_partial_json(json!({"web": {"notification": {"title": "Hello", "body": "Hello, world!"}}}))
+}
+
 fn users(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("user-{i}")).collect()
 }
@@ -71,14 +77,8 @@ async fn users_split_into_thousands_within_concurrency_bound() {
         arrivals: Arc::default(),
         delay: Duration::from_millis(40),
     };
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "/publish_api/v1/instances/{INSTANCE}/publishes/users"
-        )))
-        .respond_with(rec.clone())
-        .expect(11)
-        .mount(&server)
-        .await;
+    routes::publish(&server, To::Users, sample_payload(), rec.clone(), 11).await;
+    routes::unexpected(&server).await;
     let c = Client::builder(INSTANCE, KEY)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
@@ -91,8 +91,10 @@ async fn users_split_into_thousands_within_concurrency_bound() {
     assert_eq!(results.len(), 11);
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r.index, i);
-        assert_eq!(r.range.start, i * 1000);
-        assert_eq!(r.range.end, (i * 1000 + 1000).min(10_500));
+        assert_eq!(
+            r.covered,
+            Covered::range(i * 1000..(i * 1000 + 1000).min(10_500))
+        );
         assert!(r.result.as_ref().unwrap().starts_with('p'));
     }
     let got = bodies(&server, "users").await;
@@ -117,11 +119,8 @@ async fn concurrency_one_is_sequential() {
         arrivals: Arc::default(),
         delay: Duration::from_millis(20),
     };
-    Mock::given(method("POST"))
-        .respond_with(rec.clone())
-        .expect(4)
-        .mount(&server)
-        .await;
+    routes::publish(&server, To::Interests, sample_payload(), rec.clone(), 4).await;
+    routes::unexpected(&server).await;
     let c = Client::builder(INSTANCE, KEY)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
@@ -134,7 +133,7 @@ async fn concurrency_one_is_sequential() {
         .await
         .unwrap();
     assert_eq!(
-        results.iter().map(|r| r.range.len()).collect::<Vec<_>>(),
+        results.iter().map(|r| r.covered.len()).collect::<Vec<_>>(),
         [100, 100, 100, 50]
     );
     let got = bodies(&server, "interests").await;
@@ -148,22 +147,18 @@ async fn concurrency_one_is_sequential() {
 #[tokio::test]
 async fn partial_failure_reported_per_chunk() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(body_string_contains("\"user-1500\""))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_string(r#"{"error":"Internal server error","description":"boom"}"#),
-        )
-        .with_priority(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"ok"}"#))
-        .with_priority(2)
-        .expect(2)
-        .mount(&server)
-        .await;
+    // Mounted first, so it answers the chunk holding user-1500 before the general route can.
+    routes::publish(
+        &server,
+        To::Users,
+        body_string_contains("\"user-1500\""),
+        ResponseTemplate::new(500)
+            .set_body_string(r#"{"error":"Internal server error","description":"boom"}"#),
+        1,
+    )
+    .await;
+    routes::publish(&server, To::Users, sample_payload(), published("ok"), 2).await;
+    routes::unexpected(&server).await;
     let results = client(&server.uri())
         .publish_to_users_chunked(&users(2500), &sample())
         .await
@@ -171,21 +166,23 @@ async fn partial_failure_reported_per_chunk() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0].result.as_deref().unwrap(), "ok");
     let failed = &results[1];
-    assert_eq!((failed.index, failed.range.clone()), (1, 1000..2000));
+    assert_eq!(
+        (failed.index, &failed.covered),
+        (1, &Covered::range(1000..2000))
+    );
+    let ids = users(2500);
+    let carried: Vec<&String> = failed.covered.pick(&ids).collect();
+    assert_eq!((carried[0].as_str(), carried.len()), ("user-1000", 1000));
     let e = failed.result.as_ref().unwrap_err();
     assert_eq!(e.api().unwrap().message.as_deref(), Some("boom"));
-    assert_eq!(results[2].range, 2000..2500);
+    assert_eq!(results[2].covered, Covered::range(2000..2500));
     assert_eq!(results[2].result.as_deref().unwrap(), "ok");
 }
 
 #[tokio::test]
 async fn one_bad_id_anywhere_sends_nothing() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    routes::unexpected(&server).await;
     let mut all = users(5000);
     all[4321] = String::new();
     let e = client(&server.uri())

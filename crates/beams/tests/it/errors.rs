@@ -1,18 +1,24 @@
-//! Error statuses and body shapes.
+//! Beams' error bodies and statuses, as the caller sees them; and what a refused connection
+//! says.
 
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::body_json;
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::client;
-use crate::wire::sample;
+use crate::routes::{self, To};
+use crate::wire::{sample, sample_body};
 
 async fn fail(status: u16, body: &str) -> push_beams::Error {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(status).set_body_string(body))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(sample_body("users", &["u"])),
+        ResponseTemplate::new(status).set_body_string(body),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     client(&server.uri())
         .publish_to_users(&["u"], &sample())
         .await
@@ -106,17 +112,44 @@ async fn empty_body_has_no_message() {
 #[tokio::test]
 async fn delete_user_error_is_typed() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_string(r#"{"error":"Not found","description":"no user"}"#),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::delete_user(
+        &server,
+        "ghost",
+        ResponseTemplate::new(404)
+            .set_body_string(r#"{"error":"Not found","description":"no user"}"#),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let e = client(&server.uri())
         .delete_user("ghost")
         .await
         .unwrap_err();
     assert_eq!(e.api().unwrap().message.as_deref(), Some("no user"));
+}
+
+/// A refused connection names the server's `127.0.0.1:PORT` and the cause, and nothing of the
+/// request (its path holds the instance id, its headers the key).
+#[tokio::test]
+async fn a_refused_connection_names_the_address_and_the_cause() {
+    // A port that was just free: nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = client(&format!("http://127.0.0.1:{port}"))
+        .publish_to_interests(&["donuts"], &sample())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, push_beams::Error::Connect { .. }), "{err:?}");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("could not connect to 127.0.0.1:{port}: ")),
+        "{shown}"
+    );
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(!shown.contains("publish_api"), "{shown}");
+    assert!(!shown.contains(crate::KEY), "{shown}");
+    assert!(err.is_retryable());
 }

@@ -1,10 +1,12 @@
 //! A table of bad inputs: each gives a typed InvalidInput naming the field, nothing is sent.
 
-use push_beams::{Client, PublishRequest, Web};
+use push_beams::{Client, Error, PublishRequest};
 use serde_json::json;
-use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+use wiremock::MockServer;
+use wiremock::matchers::body_json;
 
-use crate::wire::sample;
+use crate::routes::{self, To, published};
+use crate::wire::{sample, sample_body};
 use crate::{INSTANCE, KEY, client};
 
 enum Call {
@@ -26,11 +28,7 @@ fn n(count: usize, prefix: &str) -> Vec<String> {
 #[tokio::test]
 async fn bad_inputs_are_refused_before_sending() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    routes::unexpected(&server).await;
     let c = client(&server.uri());
     let long = "a".repeat(165);
     let cases: Vec<(&str, Call, &str)> = vec![
@@ -145,33 +143,43 @@ async fn bad_inputs_are_refused_before_sending() {
     }
 }
 
+/// The largest lists and longest ids the rules allow are sent, exactly as given.
 #[tokio::test]
 async fn limits_are_inclusive_and_count_characters() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p"}"#))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let c = client(&server.uri());
     let allowed = "AZaz09_-=@,.;".to_owned() + &"x".repeat(151);
     assert_eq!(allowed.len(), 164);
-    c.publish_to_interests(
-        &n(99, "i").into_iter().chain([allowed]).collect::<Vec<_>>(),
-        &sample(),
-    )
-    .await
-    .unwrap();
+    let interests: Vec<String> = n(99, "i").into_iter().chain([allowed]).collect();
     // 164 two-byte characters: 328 bytes but 164 characters, accepted.
-    c.publish_to_users(
-        &n(999, "u")
-            .into_iter()
-            .chain(["ü".repeat(164)])
-            .collect::<Vec<_>>(),
-        &sample(),
+    let users: Vec<String> = n(999, "u").into_iter().chain(["ü".repeat(164)]).collect();
+    let server = MockServer::start().await;
+    routes::publish(
+        &server,
+        To::Interests,
+        body_json(sample_body("interests", &interests)),
+        published("p"),
+        1,
     )
-    .await
-    .unwrap();
+    .await;
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(sample_body("users", &users)),
+        published("p"),
+        1,
+    )
+    .await;
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(json!({"web": {"notification": {"title": "t"}}, "users": ["u"]})),
+        published("p"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
+    let c = client(&server.uri());
+    c.publish_to_interests(&interests, &sample()).await.unwrap();
+    c.publish_to_users(&users, &sample()).await.unwrap();
     c.publish_to_users(
         &["u"],
         &PublishRequest::new().raw(json!({"web": {"notification": {"title": "t"}}})),
@@ -179,27 +187,34 @@ async fn limits_are_inclusive_and_count_characters() {
     .await
     .unwrap();
     assert!(c.generate_token(&"ü".repeat(164)).is_ok());
-    let _ = Web::new();
 }
 
+/// Everything `build()` refuses is `Error::Config`, and the reason names what to fix.
 #[test]
 fn builder_refuses_bad_config() {
-    for (id, key, field) in [
-        ("", KEY, "instance_id"),
-        ("a b", KEY, "instance_id"),
-        (INSTANCE, "", "secret_key"),
-    ] {
-        match Client::builder(id, key).build().unwrap_err() {
-            push_beams::Error::InvalidInput { field: f, .. } => assert_eq!(f, field),
-            other => panic!("{other:?}"),
+    let cases = [
+        (Client::builder("", KEY), "instance_id"),
+        (Client::builder(" ", KEY), "instance_id"),
+        (Client::builder("a b", KEY), "instance_id"),
+        (Client::builder("a.b", KEY), "instance_id"),
+        (Client::builder(INSTANCE, ""), "secret_key"),
+        (
+            Client::builder(INSTANCE, KEY).webhook_secret(""),
+            "ClientBuilder::webhook_secret",
+        ),
+        (Client::builder(INSTANCE, KEY).base_url("not a url"), "URL"),
+        (
+            Client::builder(INSTANCE, KEY).base_url("ftp://example.com"),
+            "URL",
+        ),
+    ];
+    for (builder, named) in cases {
+        let shown = format!("{builder:?}");
+        match builder.build() {
+            Err(Error::Config { reason }) => {
+                assert!(reason.contains(named), "{shown}: {reason}");
+            }
+            other => panic!("{shown}: {other:?}"),
         }
     }
-    let e = Client::builder(INSTANCE, KEY)
-        .base_url("not a url")
-        .build()
-        .unwrap_err();
-    assert!(
-        !e.is_invalid_input() || e.to_string().contains("url"),
-        "{e}"
-    );
 }

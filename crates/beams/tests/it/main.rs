@@ -13,6 +13,7 @@ mod faults;
 mod invalid;
 mod paths;
 mod props;
+mod routes;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod secrets;

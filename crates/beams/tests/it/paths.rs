@@ -6,9 +6,11 @@
 //! WHATWG rules used by the `url` crate also read `%2e`/`%2E` as a dot and `\` as `/` in
 //! http(s) URLs; each test here asserts the exact path the server received.
 
-use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::body_json;
+use wiremock::{MockServer, ResponseTemplate};
 
+use crate::routes::{self, To, published};
+use crate::wire::sample_body;
 use crate::{INSTANCE, client};
 
 /// The encoded path `delete_user(id)` must reach, for ids that look like path syntax.
@@ -41,17 +43,10 @@ const CASES: &[(&str, &str)] = &[
 #[tokio::test]
 async fn delete_user_sends_each_tricky_id_as_one_exact_segment() {
     let server = MockServer::start().await;
-    for (id, encoded) in CASES {
-        Mock::given(method("DELETE"))
-            .and(path(format!(
-                "/customer_api/v1/instances/{INSTANCE}/users/{encoded}"
-            )))
-            .respond_with(ResponseTemplate::new(200))
-            .expect(1)
-            .named(format!("delete {id:?}"))
-            .mount(&server)
-            .await;
+    for (_, encoded) in CASES {
+        routes::delete_user(&server, encoded, ResponseTemplate::new(200), 1).await;
     }
+    routes::unexpected(&server).await;
     let c = client(&server.uri());
     for (id, _) in CASES {
         c.delete_user(id)
@@ -70,11 +65,7 @@ async fn delete_user_sends_each_tricky_id_as_one_exact_segment() {
 #[tokio::test]
 async fn delete_user_refuses_dot_segments_and_sends_nothing() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    routes::unexpected(&server).await;
     let c = client(&server.uri());
     for id in [".", ".."] {
         match c.delete_user(id).await {
@@ -90,22 +81,17 @@ async fn delete_user_refuses_dot_segments_and_sends_nothing() {
 async fn a_base_url_path_prefix_is_kept_in_front_of_every_path() {
     let server = MockServer::start().await;
     let prefix = "/proxy/beams";
-    Mock::given(method("DELETE"))
-        .and(path(format!(
-            "{prefix}/customer_api/v1/instances/{INSTANCE}/users/a%2Fb"
-        )))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "{prefix}/publish_api/v1/instances/{INSTANCE}/publishes/users"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p"}"#))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::delete_user_under(&server, prefix, "a%2Fb", ResponseTemplate::new(200), 1).await;
+    routes::publish_under(
+        &server,
+        prefix,
+        To::Users,
+        body_json(sample_body("users", &["u"])),
+        published("p"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     // A trailing `/` on the base URL is not doubled.
     let c = client(&format!("{}{prefix}/", server.uri()));
     c.delete_user("a/b").await.unwrap();

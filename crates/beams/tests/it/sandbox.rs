@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use push_beams::sandbox::{Audience, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
-use push_beams::{Apns, Fcm, PublishRequest, Web};
-use push_core::sandbox::Fault;
+use push_beams::sandbox::{Audience, Fault, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
+use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
 use push_core::{Request, RetryPolicy, Secret, Transport};
 
 fn request() -> PublishRequest {
@@ -278,4 +277,37 @@ async fn rate_limiting_is_retried_then_reported() {
         .unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(sandbox.publishes().len(), 1);
+}
+
+/// `url()` is what the builder takes, and the sandbox's own client reaches it without retries,
+/// so an injected fault comes straight back.
+#[tokio::test]
+async fn the_sandbox_hands_out_a_client_of_itself_without_retries() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    assert_eq!(client.base_url(), sandbox.url());
+    assert_eq!(client.instance_id(), SANDBOX_INSTANCE_ID);
+    let by_hand = Client::builder(SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY)
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    by_hand.delete_user("user-1").await.unwrap();
+
+    sandbox.fail_next(1, Fault::status(503).body("busy"));
+    let err = client
+        .publish_to_users(&["user-1"], &request())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(
+        sandbox.requests_seen(),
+        2,
+        "one deletion, one faulted publish"
+    );
+    client
+        .publish_to_users(&["user-1"], &request())
+        .await
+        .unwrap();
+    assert_eq!(sandbox.publishes().len(), 1);
+    assert_eq!(sandbox.deleted_users(), ["user-1"]);
 }

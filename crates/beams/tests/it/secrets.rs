@@ -82,8 +82,17 @@ fn no_secret_in_any_output() {
     let builder = Client::builder(INSTANCE, KEY)
         .base_url(server.uri())
         .timeout(Duration::from_millis(300))
-        .retry_policy(policy.clone());
+        .retry_policy(policy.clone())
+        .proxy("http://proxy-user:proxy-pass@127.0.0.1:9")
+        .webhook_secret(WEBHOOK_SECRET);
     show!(shown, debug: &builder, &policy);
+    // The proxy is only shown, never used: the client below talks to the server directly.
+    let builder = Client::builder(INSTANCE, KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(policy)
+        .webhook_secret(WEBHOOK_SECRET);
+    show!(shown, debug: &builder);
     let client = builder.build().unwrap();
     show!(shown, debug: &client);
     for bad in [
@@ -94,6 +103,7 @@ fn no_secret_in_any_output() {
             .base_url("ftp://example.invalid")
             .build(),
         Client::builder(INSTANCE, KEY).base_url("not a url").build(),
+        Client::builder(INSTANCE, KEY).webhook_secret("").build(),
     ] {
         show!(shown, both: bad.unwrap_err());
     }
@@ -137,10 +147,17 @@ fn no_secret_in_any_output() {
     let jwt = token.token;
     let jwt_signature = jwt.rsplit('.').next().unwrap().to_owned();
 
-    // Webhooks: valid, wrong signature, not hex, signed but malformed.
+    // Webhooks: valid, wrong signature, not hex, signed but malformed; from the parts and
+    // from a request's headers; and a client without a webhook secret.
     let body = br#"{"payload":{"instance_id":"i","publish_id":"p","user_id":"u"},"metadata":{"event_type":"v1.UserNotificationOpen"}}"#;
     let signature = sign(body);
+    let signed = |sig: &str| {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("webhook-signature", sig.parse().unwrap());
+        headers
+    };
     show!(shown, debug: validate_webhook(WEBHOOK_SECRET.as_bytes(), &signature, body).unwrap());
+    show!(shown, debug: client.verify_webhook(&signed(&signature), body).unwrap());
     let mut wrong = signature.clone().into_bytes();
     wrong[0] = if wrong[0] == b'0' { b'1' } else { b'0' };
     let wrong = String::from_utf8(wrong).unwrap();
@@ -151,7 +168,11 @@ fn no_secret_in_any_output() {
         (sign(b"{}").as_str(), &b"{}"[..]),
     ] {
         show!(shown, both: validate_webhook(WEBHOOK_SECRET.as_bytes(), sig, body).unwrap_err());
+        show!(shown, both: client.verify_webhook(&signed(sig), body).unwrap_err());
     }
+    show!(shown, both: client.verify_webhook(&http::HeaderMap::new(), body).unwrap_err());
+    let unset = Client::builder(INSTANCE, KEY).build().unwrap();
+    show!(shown, both: unset.verify_webhook(&signed(&signature), body).unwrap_err());
 
     drop(server);
     let logs = capture.text();
@@ -169,6 +190,7 @@ fn no_secret_in_any_output() {
         ("token", jwt),
         ("token signature", jwt_signature),
         ("webhook secret", WEBHOOK_SECRET.to_owned()),
+        ("proxy password", "proxy-pass".to_owned()),
         ("webhook signature", signature),
         ("wrong webhook signature", wrong),
     ];

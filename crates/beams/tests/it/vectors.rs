@@ -2,35 +2,38 @@
 
 use push_beams::PublishRequest;
 use serde_json::Value;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::body_json;
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::{INSTANCE, case, client, library_header};
+use crate::routes::{self, To};
+use crate::wire::sample_body;
+use crate::{INSTANCE, case, client};
 
 async fn publish_case(name: &str) {
     let py = case("python_beams.json", name);
     let node = case("node_beams.json", name);
     assert_eq!(py["request"]["path"], node["request"]["path"]);
     assert_eq!(py["request"]["body_json"], node["request"]["body_json"]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(node["request"]["path"].as_str().unwrap()))
-        .and(header(
-            "authorization",
-            format!("Bearer {}", crate::KEY).as_str(),
-        ))
-        .and(header("content-type", "application/json"))
-        .and(header("accept", "application/json"))
-        .and(header("x-pusher-library", library_header().as_str()))
-        // Beams answers text/plain; the publish id must still be read.
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(r#"{"publishId":"pubid-123"}"#, "text/plain"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let c = client(&server.uri());
     let input = &node["input"];
+    let to = if input.get("interests").is_some() {
+        To::Interests
+    } else {
+        To::Users
+    };
+    // The path both SDKs used is the one the route helper matches.
+    assert_eq!(node["request"]["path"], routes::publish_path("", to));
+    let server = MockServer::start().await;
+    routes::publish(
+        &server,
+        to,
+        body_json(&py["request"]["body_json"]),
+        // Beams answers text/plain; the publish id must still be read.
+        ResponseTemplate::new(200).set_body_raw(r#"{"publishId":"pubid-123"}"#, "text/plain"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
+    let c = client(&server.uri());
     let request = PublishRequest::new().raw(input["body"].clone());
     let id = if let Some(interests) = input.get("interests") {
         let list: Vec<String> = serde_json::from_value(interests.clone()).unwrap();
@@ -88,17 +91,11 @@ async fn delete_case(name: &str) {
             .unwrap()
             .starts_with("/customer_api/v1/instances/")
     );
+    let users = format!("/customer_api/v1/instances/{INSTANCE}/users/");
+    let encoded = expected.strip_prefix(&users).unwrap();
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(header(
-            "authorization",
-            format!("Bearer {}", crate::KEY).as_str(),
-        ))
-        .and(header("x-pusher-library", library_header().as_str()))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::delete_user(&server, encoded, ResponseTemplate::new(200), 1).await;
+    routes::unexpected(&server).await;
     client(&server.uri())
         .delete_user(py["input"]["user_id"].as_str().unwrap())
         .await
@@ -126,11 +123,15 @@ async fn every_error_vector_is_typed() {
         let status = pair[0].as_u64().unwrap() as u16;
         let body = pair[1].as_str().unwrap();
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status).set_body_string(body))
-            .expect(1)
-            .mount(&server)
-            .await;
+        routes::publish(
+            &server,
+            To::Interests,
+            body_json(sample_body("interests", &["hello"])),
+            ResponseTemplate::new(status).set_body_string(body),
+            1,
+        )
+        .await;
+        routes::unexpected(&server).await;
         let err = client(&server.uri())
             .publish_to_interests(&["hello"], &crate::wire::sample())
             .await

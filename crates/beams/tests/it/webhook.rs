@@ -1,8 +1,12 @@
-//! Webhook signature verification and event parsing.
+//! Webhook signature verification and event parsing: from a request's headers with the
+//! client's secret, and from the parts.
 
 use hmac::{Hmac, Mac};
-use push_beams::{WebhookEventKind, validate_webhook};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use push_beams::{Client, Error, WebhookEventKind, validate_webhook};
 use sha1::Sha1;
+
+use crate::{INSTANCE, KEY};
 
 const SECRET: &[u8] = b"webhook-secret";
 
@@ -96,4 +100,140 @@ fn bad_signatures_refused() {
             .unwrap_err()
             .is_webhook()
     );
+}
+
+fn verifying_client() -> Client {
+    Client::builder(INSTANCE, KEY)
+        .webhook_secret(std::str::from_utf8(SECRET).unwrap())
+        .build()
+        .unwrap()
+}
+
+/// Headers as a web framework hands them over, the signature under `name` as written.
+fn headers(name: &str, signature: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert(
+        HeaderName::from_bytes(name.as_bytes()).unwrap(),
+        HeaderValue::from_str(signature).unwrap(),
+    );
+    headers
+}
+
+fn open_body() -> String {
+    body(
+        "v1.UserNotificationOpen",
+        r#"{"instance_id":"i","publish_id":"p","user_id":"u"}"#,
+    )
+}
+
+#[test]
+fn a_webhook_is_verified_from_its_headers() {
+    let client = verifying_client();
+    let b = open_body();
+    let signature = sign(b.as_bytes());
+    // Header names are matched whatever their case.
+    for name in [
+        "Webhook-Signature",
+        "webhook-signature",
+        "WEBHOOK-SIGNATURE",
+    ] {
+        let event = client
+            .verify_webhook(&headers(name, &signature), b.as_bytes())
+            .unwrap();
+        assert!(
+            matches!(event.kind, WebhookEventKind::UserNotificationOpen(ref n) if n.user_id == "u"),
+            "{name}: {event:?}"
+        );
+        // One code path: the same event as from the parts.
+        assert_eq!(
+            event,
+            validate_webhook(SECRET, &signature, b.as_bytes()).unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_tampered_webhook_is_refused() {
+    let client = verifying_client();
+    let b = open_body();
+    let signature = sign(b.as_bytes());
+    let tampered = b.replace(r#""user_id":"u""#, r#""user_id":"v""#);
+    assert_ne!(tampered, b);
+    let err = client
+        .verify_webhook(
+            &headers("Webhook-Signature", &signature),
+            tampered.as_bytes(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Webhook { .. }), "{err:?}");
+    assert!(err.to_string().contains("does not match"), "{err}");
+    // Signed with another secret.
+    let other = Client::builder(INSTANCE, KEY)
+        .webhook_secret("another-secret")
+        .build()
+        .unwrap();
+    let err = other
+        .verify_webhook(&headers("Webhook-Signature", &signature), b.as_bytes())
+        .unwrap_err();
+    assert!(err.is_webhook(), "{err:?}");
+}
+
+#[test]
+fn a_missing_or_unreadable_signature_is_refused() {
+    let client = verifying_client();
+    let b = open_body();
+    let err = client
+        .verify_webhook(&HeaderMap::new(), b.as_bytes())
+        .unwrap_err();
+    assert!(matches!(err, Error::Webhook { .. }), "{err:?}");
+    assert!(err.to_string().contains("Webhook-Signature"), "{err}");
+    // Under another name, it is not the signature.
+    let err = client
+        .verify_webhook(&headers("X-Signature", &sign(b.as_bytes())), b.as_bytes())
+        .unwrap_err();
+    assert!(err.is_webhook(), "{err:?}");
+    let mut not_text = HeaderMap::new();
+    not_text.insert(
+        "webhook-signature",
+        HeaderValue::from_bytes(&[0xC3, 0xA9]).unwrap(),
+    );
+    let err = client.verify_webhook(&not_text, b.as_bytes()).unwrap_err();
+    assert!(err.is_webhook(), "{err:?}");
+}
+
+#[test]
+fn without_a_webhook_secret_verifying_is_a_configuration_error() {
+    let client = Client::builder(INSTANCE, KEY).build().unwrap();
+    let b = open_body();
+    let err = client
+        .verify_webhook(
+            &headers("Webhook-Signature", &sign(b.as_bytes())),
+            b.as_bytes(),
+        )
+        .unwrap_err();
+    match err {
+        Error::Config { reason } => {
+            assert!(reason.contains("ClientBuilder::webhook_secret"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A verified event can be handed on as JSON, and reads back as the same event.
+#[test]
+fn a_verified_event_serialises_and_reads_back() {
+    let b = open_body();
+    let event = verifying_client()
+        .verify_webhook(
+            &headers("Webhook-Signature", &sign(b.as_bytes())),
+            b.as_bytes(),
+        )
+        .unwrap();
+    let json = serde_json::to_value(&event).unwrap();
+    assert_eq!(json["kind"]["event_type"], "v1.UserNotificationOpen");
+    assert_eq!(json["kind"]["payload"]["user_id"], "u");
+    assert_eq!(json["custom_data"]["k"], 1);
+    let back: push_beams::WebhookEvent = serde_json::from_value(json).unwrap();
+    assert_eq!(back, event);
 }

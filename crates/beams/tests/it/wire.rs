@@ -2,13 +2,21 @@
 
 use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_bytes, body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_bytes, body_json};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::{INSTANCE, KEY, client, library_header};
+use crate::routes::{self, To, published};
+use crate::{INSTANCE, KEY, client};
 
 pub(crate) fn sample() -> PublishRequest {
     PublishRequest::new().web(Web::new().title("Hello").body("Hello, world!"))
+}
+
+/// The JSON body [`sample`] is sent as, to the audience `key` (`"interests"` or `"users"`).
+pub(crate) fn sample_body<S: AsRef<str>>(key: &str, audience: &[S]) -> Value {
+    let mut body = json!({"web": {"notification": {"title": "Hello", "body": "Hello, world!"}}});
+    body[key] = json!(audience.iter().map(AsRef::as_ref).collect::<Vec<&str>>());
+    body
 }
 
 #[tokio::test]
@@ -24,19 +32,15 @@ async fn typed_payload_serialises_every_platform() {
         "webhookUrl": "https://hooks.example/beams",
         "interests": ["a", "b"]
     });
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "/publish_api/v1/instances/{INSTANCE}/publishes/interests"
-        )))
-        .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(header("content-type", "application/json"))
-        .and(header("accept", "application/json"))
-        .and(header("x-pusher-library", library_header().as_str()))
-        .and(body_json(&expected))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p-1"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Interests,
+        body_json(&expected),
+        ResponseTemplate::new(200).set_body_json(json!({"publishId": "p-1"})),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let request = PublishRequest::new()
         .apns(
             Apns::new()
@@ -72,19 +76,19 @@ async fn typed_payload_serialises_every_platform() {
 #[tokio::test]
 async fn raw_escape_hatch_merges_and_overrides() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "/publish_api/v1/instances/{INSTANCE}/publishes/users"
-        )))
-        .and(body_json(json!({
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(json!({
             "fcm": {"notification": {"title": "raw"}, "time_to_live": 60},
             "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
             "users": ["u1"]
-        })))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p-2"}"#))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+        published("p-2"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let request = sample()
         .fcm(Fcm::new().notification("typed", "x"))
         .raw(json!({"fcm": {"notification": {"title": "raw"}, "time_to_live": 60}}));
@@ -109,12 +113,15 @@ async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
         r#""time_to_live":60,"web":{"notification":{"title":"raw"}},"#,
         r#""webhookUrl":"https://hooks.example/beams","interests":["a","b"]}"#
     );
-    Mock::given(method("POST"))
-        .and(body_bytes(expected.as_bytes().to_vec()))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"publishId":"p-3"}"#))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Interests,
+        body_bytes(expected.as_bytes().to_vec()),
+        published("p-3"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let request = PublishRequest::new()
         .webhook_url("https://hooks.example/beams")
         .web(Web::new().title("typed"))
@@ -143,31 +150,30 @@ async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
 #[tokio::test]
 async fn delete_user_accepts_empty_200() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path(format!(
-            "/customer_api/v1/instances/{INSTANCE}/users/a%2Fb%3Fc%20d"
-        )))
-        .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::delete_user(&server, "a%2Fb%3Fc%20d", ResponseTemplate::new(200), 1).await;
+    routes::unexpected(&server).await;
     client(&server.uri()).delete_user("a/b?c d").await.unwrap();
 }
 
 #[tokio::test]
 async fn publish_response_without_id_is_a_decode_error() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(sample_body("users", &["u"])),
+        ResponseTemplate::new(200).set_body_string("ok"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let err = client(&server.uri())
         .publish_to_users(&["u"], &sample())
         .await
         .unwrap_err();
     assert!(!err.is_invalid_input());
     assert_eq!(err.status(), None);
+    assert!(matches!(err, push_beams::Error::Decode { .. }), "{err:?}");
 }
 
 #[test]
@@ -178,6 +184,25 @@ fn debug_hides_secret_and_clone_is_cheap() {
     assert!(!shown.contains(KEY), "{shown}");
     assert!(shown.contains(INSTANCE));
     assert_eq!(c.instance_id(), INSTANCE);
+}
+
+/// `Client::new` is the builder with every default: the instance's own host.
+#[test]
+fn new_takes_the_credentials_and_defaults_the_rest() {
+    let c = Client::new(INSTANCE, KEY).unwrap();
+    assert_eq!(
+        c.base_url(),
+        format!("https://{INSTANCE}.pushnotifications.pusher.com")
+    );
+    assert!(matches!(
+        Client::new(INSTANCE, ""),
+        Err(push_beams::Error::Config { .. })
+    ));
+    let c = Client::builder(INSTANCE, KEY)
+        .base_url("http://127.0.0.1:9/prefix/")
+        .build()
+        .unwrap();
+    assert_eq!(c.base_url(), "http://127.0.0.1:9/prefix");
 }
 
 #[test]
@@ -209,15 +234,15 @@ async fn a_repeated_interest_is_sent_as_given() {
         "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
         "interests": ["x", "y", "x"]
     });
-    Mock::given(method("POST"))
-        .and(path(format!(
-            "/publish_api/v1/instances/{INSTANCE}/publishes/interests"
-        )))
-        .and(body_json(&expected))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    routes::publish(
+        &server,
+        To::Interests,
+        body_json(&expected),
+        published("p"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     client(&server.uri())
         .publish_to_interests(&["x", "y", "x"], &sample())
         .await
@@ -229,15 +254,18 @@ async fn a_repeated_interest_is_sent_as_given() {
 #[tokio::test]
 async fn web_time_to_live_and_data_follow_the_documented_limits() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(body_json(json!({
+    routes::publish(
+        &server,
+        To::Users,
+        body_json(json!({
             "web": {"time_to_live": 2_419_200, "notification": {"title": "t"}, "data": {"pusherish": 1}},
             "users": ["u"]
-        })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"publishId": "p"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+        published("p"),
+        1,
+    )
+    .await;
+    routes::unexpected(&server).await;
     let c = client(&server.uri());
     let raw = |web: Value| PublishRequest::new().raw(json!({ "web": web }));
     c.publish_to_users(
