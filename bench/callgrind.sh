@@ -21,7 +21,7 @@ url="$(head -n1 "$out/url")"
 
 count() { # scenario-name-part requests
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" run --url "$url" \
-        --only "$1" --diagnose true --users 0 --rounds 1 --requests "$2" \
+        --only "$1" --diagnose true --users 0 --channels 0 --rounds 1 --requests "$2" \
         --concurrency "$concurrency" 2>&1 >/dev/null |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }

@@ -68,7 +68,7 @@ async fn publish<S: AsRef<str>>(url: &str, settings: &Audience, ids: &[S]) -> Re
     let cpu = cpu_time().saturating_sub(cpu_start);
     let peak = status_kib("VmHWM");
     let failed = chunks.iter().filter(|c| c.result.is_err()).count();
-    let covered: usize = chunks.iter().map(|c| c.range.len()).sum();
+    let covered: usize = chunks.iter().map(|c| c.covered.len()).sum();
     if failed > 0 || covered != users {
         return Err(format!(
             "{failed} of {} chunks failed, {covered} of {users} users covered",
@@ -77,7 +77,10 @@ async fn publish<S: AsRef<str>>(url: &str, settings: &Audience, ids: &[S]) -> Re
     }
 
     // The baseline: as many bare POSTs, each with a body the size of the first chunk's.
-    let first = chunks.first().map_or(0..0, |c| c.range.clone());
+    let first = chunks
+        .first()
+        .and_then(|c| c.covered.ranges().first().cloned())
+        .unwrap_or(0..0);
     let body = bytes_of_chunk(&ids[first]).map_err(|e| e.to_string())?;
     let requests = chunks.len();
     let (bare_wall, bare_cpu) = bare(url, body, requests, concurrency).await?;

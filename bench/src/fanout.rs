@@ -37,13 +37,15 @@ pub(crate) async fn run(url: &str, settings: &Fanout) -> Result<(), String> {
         .filter(|c| c.starts_with("private-encrypted-"))
         .count();
     let rss_list = status_kib("VmRSS");
-    let client = push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-        .base_url(url)
-        .encryption_master_key(MasterKey::from_bytes([7; 32]))
-        .chunk_concurrency(settings.concurrency)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let data = serde_json::json!({"message": "hello world, this is a 100-byte-ish payload for the bench"});
+    let client =
+        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+            .base_url(url)
+            .encryption_master_key(MasterKey::from_bytes([7; 32]))
+            .chunk_concurrency(settings.concurrency)
+            .build()
+            .map_err(|e| e.to_string())?;
+    let data =
+        serde_json::json!({"message": "hello world, this is a 100-byte-ish payload for the bench"});
     let cpu_start = cpu_time();
     let start = Instant::now();
     let chunks = client

@@ -282,7 +282,12 @@ async fn run(args: &[String]) -> Result<(), String> {
             let exe = std::env::current_exe().map_err(|e| e.to_string())?;
             let status = tokio::process::Command::new(exe)
                 .args(["fanout", "--header", "false", "--url", &url])
-                .args(["--channels", &channels.to_string(), "--encrypted-every", every])
+                .args([
+                    "--channels",
+                    &channels.to_string(),
+                    "--encrypted-every",
+                    every,
+                ])
                 .args(["--chunk-concurrency", &fanout_concurrency.to_string()])
                 .status()
                 .await

@@ -23,7 +23,14 @@ async fn main() -> Result<(), AnyError> {
     let client = channels_builder()?.0.build()?;
     let beams_secret =
         std::env::var("BEAMS_WEBHOOK_SECRET").unwrap_or_else(|_| "beams-webhook-secret".to_owned());
-    let receiver = Receiver::new(client, beams_secret.as_bytes());
+    // Only the webhook secret matters here; the instance and key are the sandbox's unless set.
+    let beams = if push_examples::configured(&["BEAMS_INSTANCE_ID"]) {
+        push_all::beams::ClientBuilder::from_env()?
+    } else {
+        use push_all::beams::sandbox::{SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY};
+        push_all::beams::Client::builder(SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY)
+    };
+    let receiver = Receiver::new(client, beams.webhook_secret(beams_secret).build()?);
     let demo = std::env::args().any(|a| a == "--demo");
     let listener =
         tokio::net::TcpListener::bind(("127.0.0.1", if demo { 0 } else { 3001 })).await?;

@@ -22,11 +22,11 @@ pub enum Received {
 }
 
 /// The receiver's state: the Channels client (its key and secret verify webhooks), the Beams
-/// webhook secret, and a log of what was accepted.
+/// client (built with its webhook secret), and a log of what was accepted.
 #[derive(Clone)]
 pub struct Receiver {
     channels: channels::Client,
-    beams_secret: Arc<[u8]>,
+    beams: beams::Client,
     log: Arc<Mutex<Vec<Received>>>,
 }
 
@@ -39,12 +39,12 @@ impl std::fmt::Debug for Receiver {
 }
 
 impl Receiver {
-    /// A receiver verifying Channels webhooks with `channels` and Beams ones with
-    /// `beams_secret` (the webhook secret from the Beams dashboard).
-    pub fn new(channels: channels::Client, beams_secret: &[u8]) -> Self {
+    /// A receiver verifying Channels webhooks with `channels` and Beams ones with `beams`
+    /// (built with `ClientBuilder::webhook_secret`, the secret from the Beams dashboard).
+    pub fn new(channels: channels::Client, beams: beams::Client) -> Self {
         Self {
             channels,
-            beams_secret: beams_secret.into(),
+            beams,
             log: Arc::default(),
         }
     }
@@ -73,13 +73,6 @@ impl Receiver {
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
 async fn channels_hook(
     State(rx): State<Receiver>,
     headers: HeaderMap,
@@ -100,11 +93,7 @@ async fn beams_hook(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    match beams::validate_webhook(
-        &rx.beams_secret,
-        header(&headers, "webhook-signature"),
-        &body,
-    ) {
+    match rx.beams.verify_webhook(&headers, &body) {
         Ok(event) => {
             rx.record(Received::Beams(event));
             (StatusCode::OK, "ok".to_owned())

@@ -82,7 +82,11 @@ async fn the_auth_endpoint_answers_what_pusher_js_expects() {
 
 #[tokio::test]
 async fn the_receiver_accepts_signed_webhooks_and_refuses_forged_ones() {
-    let receiver = Receiver::new(client(), b"beams-secret");
+    let beams = push_all::beams::Client::builder("instance-1", "beams-key")
+        .webhook_secret("beams-secret")
+        .build()
+        .unwrap();
+    let receiver = Receiver::new(client(), beams);
     let addr = serve(receiver.router()).await;
 
     let body =
