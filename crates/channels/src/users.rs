@@ -1,20 +1,12 @@
 //! Signed-in users: `send_to_user` (a trigger on `#server-to-user-{id}`) and
 //! `POST /apps/{id}/users/{user_id}/terminate_connections`.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use push_core::{Method, Request, Result};
+use push_core::{Method, Request, Result, path_segment};
 use serde::Serialize;
 
 use crate::client::Client;
 use crate::events::{TriggerOptions, TriggerResponse, event_data};
 use crate::validate::{self, SERVER_TO_USER_PREFIX};
-
-/// Characters percent-encoded in a path segment: all but RFC 3986 unreserved ones.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 impl Client {
     /// Sends `event` to every connection of a signed-in user (the channel
@@ -41,11 +33,11 @@ impl Client {
     /// # Errors
     /// A malformed user id; [`Error::Api`] when Channels refuses; transport errors.
     pub async fn terminate_user_connections(&self, user_id: &str) -> Result<()> {
-        validate::user_id_segment(user_id)?;
+        validate::user_id(user_id)?;
         let path = format!(
             "/apps/{}/users/{}/terminate_connections",
             self.inner.app_id,
-            utf8_percent_encode(user_id, SEGMENT)
+            path_segment("user_id", user_id)?
         );
         let _: serde_json::Value = self.post(Request::post(path), b"{}".to_vec()).await?;
         Ok(())

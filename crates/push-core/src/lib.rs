@@ -45,4 +45,4 @@ pub use signing::{HmacSha256Key, constant_time_eq, hmac_sha256_hex, md5_hex};
 #[doc(hidden)]
 pub use transport::Transport;
 #[doc(hidden)]
-pub use url::{Endpoint, redacted_url};
+pub use url::{Endpoint, path_segment, redacted_url};

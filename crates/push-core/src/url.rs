@@ -110,6 +110,39 @@ pub fn redacted_url(url: &str) -> String {
     }
 }
 
+/// Characters left as they are in a path segment (RFC 3986 unreserved); everything else, `/`
+/// and `%` included, is percent-encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `value` as exactly one path segment: percent-encoded so that no character of it can end
+/// the segment or the path, and refused when it is `.` or `..`, which a URL resolves as dot
+/// segments (the request would reach another path). `field` names it in the error.
+///
+/// ```
+/// use push_core::path_segment;
+///
+/// assert_eq!(path_segment("user_id", "a/b c").unwrap(), "a%2Fb%20c");
+/// assert_eq!(path_segment("user_id", "%2e%2e").unwrap(), "%252e%252e");
+/// assert_eq!(path_segment("user_id", "...").unwrap(), "...");
+/// assert!(path_segment("user_id", "..").unwrap_err().is_invalid_input());
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] on `field` for `.` and `..`.
+pub fn path_segment(field: &'static str, value: &str) -> Result<String> {
+    if value == "." || value == ".." {
+        return Err(Error::invalid_input(
+            field,
+            "\".\" and \"..\" cannot be sent as a path segment",
+        ));
+    }
+    Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
+}
+
 /// The `host:port` a URL reaches (the scheme's port when none is written), for messages.
 pub(crate) fn address(url: &reqwest::Url) -> String {
     let host = url.host_str().unwrap_or("[no host]");
