@@ -1,8 +1,8 @@
-//! The client handle and the request plumbing shared by the API areas.
+//! The client handle, how a call is sent and its answer decoded, and Pushpad's error bodies.
 
 use std::sync::Arc;
 
-use push_core::{Endpoint, Error, HmacSha256Key, Request, Response, Result, Transport};
+use push_core::{ApiError, Endpoint, Error, HmacSha256Key, Request, Response, Result, Transport};
 use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
@@ -12,6 +12,7 @@ use crate::{Notifications, Projects, Senders, Subscriptions};
 ///
 /// ```
 /// let client = push_pushpad::Client::new("my-token", 123)?;
+/// assert_eq!(client.base_url(), "https://pushpad.xyz/api/v1");
 /// let sig = client.signature_for("user-1");
 /// assert_eq!(sig.len(), 64);
 /// # Ok::<(), push_pushpad::Error>(())
@@ -32,7 +33,7 @@ pub(crate) struct Inner {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.transport.base_url())
+            .field("base_url", &self.base_url())
             .field("project_id", &self.inner.project_id)
             .field("auth_token", &"[redacted]")
             .finish()
@@ -41,20 +42,34 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A client with the default settings and a default project.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an empty auth token.
     pub fn new(auth_token: impl Into<String>, project_id: u64) -> Result<Self> {
-        ClientBuilder::new(auth_token)
-            .project_id(project_id)
-            .build()
+        Self::builder(auth_token).project_id(project_id).build()
     }
 
-    /// Starts a [`ClientBuilder`].
+    /// Starts a [`ClientBuilder`] with the access token (Pushpad: Account settings, Access
+    /// tokens); set a default project with [`ClientBuilder::project_id`].
     pub fn builder(auth_token: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(auth_token)
     }
 
-    /// A client configured from `PUSHPAD_AUTH_TOKEN` and `PUSHPAD_PROJECT_ID`.
+    /// A client configured from `PUSHPAD_AUTH_TOKEN` and `PUSHPAD_PROJECT_ID`
+    /// ([`ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The API root requests go to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base_url()
     }
 
     /// The default project id, if one was configured.
@@ -116,5 +131,49 @@ impl Client {
 
     pub(crate) fn body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
         serde_json::to_vec(value).map_err(|e| Error::invalid_input("body", e.to_string()))
+    }
+}
+
+/// Parses a Pushpad error body: `{"error": ".."}`, `{"errors": {field: [..]}}`,
+/// `{"message": ".."}`, or plain text (kept as the message).
+///
+/// ```
+/// let err = push_pushpad::parse_error(422, br#"{"errors":{"body":["can't be blank"]}}"#);
+/// assert_eq!(err.message.as_deref(), Some("body can't be blank"));
+/// ```
+pub fn parse_error(status: u16, body: &[u8]) -> ApiError {
+    let err = ApiError::new(status, body);
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return push_core::default_error_parser(status, body);
+    };
+    if let Some(errors) = value.get("errors") {
+        let message = match errors {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .map(|(field, v)| match v {
+                    serde_json::Value::Array(items) => {
+                        let parts: Vec<String> = items.iter().map(value_text).collect();
+                        format!("{field} {}", parts.join(", "))
+                    }
+                    other => format!("{field} {}", value_text(other)),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => value_text(other),
+        };
+        return err.with_code("validation_error").with_message(message);
+    }
+    for key in ["error_description", "error", "message"] {
+        if let Some(v) = value.get(key) {
+            return err.with_message(value_text(v));
+        }
+    }
+    push_core::default_error_parser(status, body)
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }

@@ -15,8 +15,8 @@ mod validate;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_AUTH_TOKEN, ENV_PROJECT_ID, parse_error};
+pub use client::{Client, parse_error};
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_AUTH_TOKEN, ENV_PROJECT_ID};
 pub use models::{
     Action, NewNotification, NewProject, NewSender, NewSubscription, Notification,
     NotificationCreateResult, Project, ProjectUpdate, Sender, SenderUpdate, Subscription,
@@ -24,7 +24,7 @@ pub use models::{
 };
 pub use notifications::Notifications;
 pub use projects::Projects;
-pub use push_core::{ApiError, Error, HttpClient, Result, RetryPolicy, Secret, Sleeper};
+pub use push_core::{ApiError, Clock, Error, HttpClient, Result, RetryPolicy, Secret, Sleeper};
 pub use senders::Senders;
 pub use subscriptions::Subscriptions;
 pub use time::OffsetDateTime;

@@ -261,6 +261,29 @@ fn builder_config_errors() {
         Client::builder("t").base_url("not a url").build(),
         Err(Error::Config { .. })
     ));
+    assert!(matches!(
+        Client::builder("t").proxy("::not a proxy::").build(),
+        Err(Error::Config { .. })
+    ));
+}
+
+/// The setters every push-rs builder shares cannot fail; `build()` takes what they hold.
+#[test]
+fn the_shared_setters_are_taken_by_build() {
+    let client = Client::builder(TOKEN)
+        .project_id(7)
+        .base_url("http://127.0.0.1:9/prefix/api/v1/")
+        .timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .retry_policy(RetryPolicy::none())
+        .proxy("http://127.0.0.1:9")
+        .sleeper(Sleeper::tokio())
+        .clock(Clock::fixed(1_700_000_000))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/prefix/api/v1");
+    assert_eq!(client.project_id(), Some(7));
+    assert_eq!(Client::new(TOKEN, 1).unwrap().base_url(), DEFAULT_BASE_URL);
 }
 
 /// Bodies from the Go 1.0.0 SDK's tests (reference §4.4): null-heavy and all-fields shapes.
