@@ -1,6 +1,10 @@
-//! Query-string encoding as the official SDKs send it (`application/x-www-form-urlencoded`).
+//! How values are written for the API, where more than one area needs it: query strings as
+//! the official SDKs form-encode them, and a request's timestamps as RFC 3339 in UTC.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serializer;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
 
 /// Everything but ALPHA / DIGIT / `-._~` is escaped; a space becomes `+` afterwards.
 const FORM: &AsciiSet = &NON_ALPHANUMERIC
@@ -30,5 +34,45 @@ pub(crate) fn with_query(path: String, pairs: &[(&str, String)]) -> String {
         path
     } else {
         format!("{path}?{}", query(pairs))
+    }
+}
+
+/// `instant` in UTC, or `None` when UTC cannot express it (a year past 9999).
+pub(crate) fn in_utc(instant: OffsetDateTime) -> Option<OffsetDateTime> {
+    instant
+        .checked_to_offset(UtcOffset::UTC)
+        .filter(|utc| (0..=9999).contains(&utc.year()))
+}
+
+/// A request timestamp: RFC 3339 in UTC (`2030-01-02T03:04:05Z`), what the API documents for
+/// `send_at`.
+pub(crate) mod request_time {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        s: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let Some(instant) = value else {
+            return s.serialize_none();
+        };
+        let text = in_utc(*instant)
+            .ok_or_else(|| serde::ser::Error::custom("the time is outside the years 0 to 9999"))?
+            .format(&Rfc3339)
+            .map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_utc_cannot_write_are_none() {
+        let late = OffsetDateTime::parse("9999-12-31T23:00:00-05:00", &Rfc3339).unwrap();
+        assert_eq!(in_utc(late), None);
+        let fine = OffsetDateTime::parse("9999-12-31T23:00:00+05:00", &Rfc3339).unwrap();
+        assert!(in_utc(fine).is_some());
     }
 }

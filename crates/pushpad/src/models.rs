@@ -2,27 +2,10 @@
 //! `Option`s, so sparse bodies always decode.
 
 use push_core::{Error, Result};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use crate::validate;
-
-fn utc_rfc3339<S: Serializer>(
-    value: &Option<OffsetDateTime>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match value {
-        Some(dt) => {
-            let text = dt
-                .to_offset(time::UtcOffset::UTC)
-                .format(&Rfc3339)
-                .map_err(serde::ser::Error::custom)?;
-            s.serialize_str(&text)
-        }
-        None => s.serialize_none(),
-    }
-}
+use crate::{encode, validate};
 
 /// An action button on a notification.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +93,7 @@ pub struct NewNotification {
     /// Schedule (sent as RFC 3339 in UTC; the server allows at most 5 days ahead).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "utc_rfc3339"
+        serialize_with = "encode::request_time::serialize"
     )]
     pub send_at: Option<OffsetDateTime>,
     /// Action buttons.
@@ -178,7 +161,7 @@ impl NewNotification {
         custom_data: String);
     setter!(/// Sets `starred`.
         starred: bool);
-    setter!(/// Schedules the notification (converted to UTC).
+    setter!(/// Schedules the notification (sent in UTC).
         send_at: OffsetDateTime);
     /// Sets the action buttons.
     pub fn actions(mut self, actions: impl IntoIterator<Item = Action>) -> Self {
@@ -201,8 +184,9 @@ impl NewNotification {
         self
     }
 
-    /// The rules Pushpad documents for a notification: action ids of word characters, at
-    /// most 3 custom metrics. Everything else (blank texts included) is the server's to judge.
+    /// The rules Pushpad documents for a notification (action ids of word characters, at
+    /// most 3 custom metrics), and a `send_at` that ISO 8601 in UTC can write. Everything
+    /// else (blank texts included) is the server's to judge.
     pub(crate) fn validate(&self) -> Result<()> {
         for (i, a) in self.actions.iter().flatten().enumerate() {
             if let Some(name) = &a.action {
@@ -219,6 +203,12 @@ impl NewNotification {
                     validate::MAX_CUSTOM_METRICS,
                     metrics.len()
                 ),
+            ));
+        }
+        if self.send_at.is_some_and(|at| encode::in_utc(at).is_none()) {
+            return Err(Error::invalid_input(
+                "send_at",
+                "must be a time between the years 0 and 9999 in UTC",
             ));
         }
         Ok(())

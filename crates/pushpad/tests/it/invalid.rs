@@ -92,6 +92,14 @@ async fn bad_inputs_are_rejected_before_sending() {
                 .await
                 .map(drop),
         ),
+        (
+            // In UTC this is the year 10000, which ISO 8601 as the API takes it cannot write.
+            "send_at",
+            c.notifications()
+                .create(&ok().send_at(time::macros::datetime!(9999-12-31 23:00 -5)))
+                .await
+                .map(drop),
+        ),
     ];
     assert!(results.len() >= 10);
     for (field, result) in results {
