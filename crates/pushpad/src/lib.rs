@@ -7,6 +7,7 @@ mod config;
 mod encode;
 mod models;
 mod notifications;
+mod pagination;
 mod projects;
 mod senders;
 mod subscriptions;
@@ -19,10 +20,11 @@ pub use client::{Client, parse_error};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_AUTH_TOKEN, ENV_PROJECT_ID};
 pub use models::{
     Action, NewNotification, NewProject, NewSender, NewSubscription, Notification,
-    NotificationCreateResult, Project, ProjectUpdate, Sender, SenderUpdate, Subscription,
-    SubscriptionQuery, SubscriptionUpdate,
+    NotificationCreateResult, NotificationQuery, Project, ProjectUpdate, Sender, SenderUpdate,
+    Subscription, SubscriptionQuery, SubscriptionUpdate,
 };
 pub use notifications::Notifications;
+pub use pagination::PageStream;
 pub use projects::Projects;
 pub use push_core::{ApiError, Clock, Error, HttpClient, Result, RetryPolicy, Secret, Sleeper};
 pub use senders::Senders;

@@ -215,6 +215,26 @@ impl NewNotification {
     }
 }
 
+/// Which page of notifications to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotificationQuery {
+    /// Page number, from 1 (the API's default is 1).
+    pub page: Option<u32>,
+}
+
+impl NotificationQuery {
+    /// The first page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    setter!(/// Sets the page (from 1).
+        page: u32);
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::page("page", self.page)
+    }
+}
+
 /// The answer to a create call.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]

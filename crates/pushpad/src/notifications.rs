@@ -1,13 +1,12 @@
 //! `POST/GET /projects/{id}/notifications`, `GET /notifications/{id}`,
 //! `DELETE /notifications/{id}/cancel`.
 
-use futures_util::Stream;
 use push_core::{Method, Request, Result};
 
 use crate::client::Client;
 use crate::encode::with_query;
-use crate::models::{NewNotification, Notification, NotificationCreateResult};
-use crate::validate;
+use crate::models::{NewNotification, Notification, NotificationCreateResult, NotificationQuery};
+use crate::pagination::PageStream;
 
 /// The path of a project's notifications.
 pub(crate) fn path(project: u64) -> String {
@@ -50,24 +49,29 @@ impl<'a> Notifications<'a> {
         self.client.send_json(req.json_body(body), 201).await
     }
 
-    /// One page (from 1; `None` = the first) of the project's notifications of the last 35 days.
-    pub async fn all(&self, page: Option<u32>) -> Result<Vec<Notification>> {
+    /// One page of the project's notifications of the last 35 days, newest first
+    /// (`query.page` from 1; unset, the first).
+    pub async fn all(&self, query: &NotificationQuery) -> Result<Vec<Notification>> {
         let project = self.client.resolve_project(self.project_id)?;
-        validate::page("page", page)?;
-        let pairs: Vec<(&str, String)> =
-            page.map(|p| ("page", p.to_string())).into_iter().collect();
+        query.validate()?;
+        let pairs: Vec<(&str, String)> = query
+            .page
+            .map(|page| ("page", page.to_string()))
+            .into_iter()
+            .collect();
         let req = Request::get(with_query(path(project), &pairs));
         self.client.send_json(req, 200).await
     }
 
-    /// Every notification, page after page, as a stream.
+    /// Every notification from `query.page` on (default: the first page), page after page.
     ///
     /// The API documents no page size and no total for notifications, so the walk stops at
-    /// the first empty page (one extra request at the end).
-    pub fn stream(&self) -> impl Stream<Item = Result<Notification>> + 'a {
+    /// the first empty page (one request more than there are pages).
+    pub fn stream(&self, query: NotificationQuery) -> PageStream<'a, Notification> {
         let this = *self;
-        crate::subscriptions::walk(move |page| async move {
-            this.all(Some(page)).await.map(|v| (v, false))
+        PageStream::walk(query.page.unwrap_or(1), move |page| {
+            let query = query.clone().page(page);
+            async move { Ok((this.all(&query).await?, false)) }
         })
     }
 

@@ -1,14 +1,11 @@
-//! `/projects/{id}/subscriptions` and the page walker shared by the listing calls.
+//! `/projects/{id}/subscriptions`.
 
-use std::future::Future;
-
-use futures_util::Stream;
-use futures_util::stream::{self, StreamExt};
 use push_core::{Error, Request, Result};
 
 use crate::client::Client;
 use crate::encode::with_query;
 use crate::models::{NewSubscription, Subscription, SubscriptionQuery, SubscriptionUpdate};
+use crate::pagination::PageStream;
 use crate::validate;
 
 /// Subscription calls; get one with [`Client::subscriptions`].
@@ -78,25 +75,21 @@ impl<'a> Subscriptions<'a> {
         Ok(path)
     }
 
-    /// Every matching subscription as a stream, starting at `query.page` (default 1).
+    /// Every matching subscription from `query.page` on (default: the first page), page after
+    /// page.
     ///
     /// The walk stops after an empty page, or after a page shorter than `query.per_page`
     /// when a page size was given (the server default of 30 is not relied on).
-    pub fn stream(
-        &self,
-        query: SubscriptionQuery,
-    ) -> impl Stream<Item = Result<Subscription>> + 'a {
+    pub fn stream(&self, query: SubscriptionQuery) -> PageStream<'a, Subscription> {
         let this = *self;
-        let start = query.page.unwrap_or(1);
-        walk(move |n| {
-            let q = SubscriptionQuery {
-                page: Some(start.saturating_add(n - 1)),
-                ..query.clone()
-            };
+        PageStream::walk(query.page.unwrap_or(1), move |page| {
+            let query = query.clone().page(page);
             async move {
-                let page = this.all(&q).await?;
-                let short = q.per_page.is_some_and(|size| page.len() < size as usize);
-                Ok((page, short))
+                let items = this.all(&query).await?;
+                let last = query
+                    .per_page
+                    .is_some_and(|size| items.len() < size as usize);
+                Ok((items, last))
             }
         })
     }
@@ -151,30 +144,4 @@ impl<'a> Subscriptions<'a> {
             .await?;
         Ok(())
     }
-}
-
-/// Walks pages 1, 2, ... `fetch(n)` returns the page and whether it is known to be the last;
-/// an empty page always ends the walk. The first error is yielded and ends the walk.
-pub(crate) fn walk<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + 'a
-where
-    T: 'a,
-    F: Fn(u32) -> Fut + 'a,
-    Fut: Future<Output = Result<(Vec<T>, bool)>> + 'a,
-{
-    stream::unfold((fetch, Some(1u32)), |(fetch, next)| async move {
-        let n = next?;
-        match fetch(n).await {
-            Ok((items, last)) => {
-                let next = if items.is_empty() || last {
-                    None
-                } else {
-                    n.checked_add(1)
-                };
-                let items: Vec<Result<T>> = items.into_iter().map(Ok).collect();
-                Some((stream::iter(items), (fetch, next)))
-            }
-            Err(e) => Some((stream::iter(vec![Err(e)]), (fetch, None))),
-        }
-    })
-    .flatten()
 }

@@ -63,7 +63,13 @@ async fn bad_inputs_are_rejected_before_sending() {
                 .await
                 .map(drop),
         ),
-        ("page", c.notifications().all(Some(0)).await.map(drop)),
+        (
+            "page",
+            c.notifications()
+                .all(&NotificationQuery::new().page(0))
+                .await
+                .map(drop),
+        ),
         (
             "page",
             c.subscriptions()
@@ -211,7 +217,11 @@ async fn undocumented_refusals_are_left_to_the_server() {
         .uids([""])
         .tags([" "]);
     c.notifications().create(&n).await.unwrap();
-    c.notifications().in_project(0).all(None).await.unwrap();
+    c.notifications()
+        .in_project(0)
+        .all(&NotificationQuery::new())
+        .await
+        .unwrap();
     c.notifications().get(0).await.unwrap();
     c.notifications().cancel(0).await.unwrap();
     let s = c.subscriptions();

@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use push_pushpad::{
     Action, ApiError, Client, Error, NewNotification, NewProject, NewSender, NewSubscription,
-    ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate, parse_error,
+    NotificationQuery, ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate,
+    parse_error,
 };
 use serde_json::Value;
 use tokio::runtime::Runtime;
@@ -261,7 +262,7 @@ fn ids_and_project_ids() {
         .run(&(id(), id()), |(project, id)| {
             let none = HashSet::new();
             let notifications = env.client.notifications().in_project(project);
-            if let Some(seen) = env.check(&none, notifications.all(None))? {
+            if let Some(seen) = env.check(&none, notifications.all(&NotificationQuery::new()))? {
                 prop_assert_eq!(
                     seen.path,
                     format!("/api/v1/projects/{project}/notifications")

@@ -8,8 +8,8 @@ use push_core::sandbox::Fault;
 use push_core::{Request, RetryPolicy, Transport};
 use push_pushpad::sandbox::{SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
 use push_pushpad::{
-    NewNotification, NewProject, NewSender, NewSubscription, OffsetDateTime, ProjectUpdate,
-    SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
+    NewNotification, NewProject, NewSender, NewSubscription, NotificationQuery, OffsetDateTime,
+    ProjectUpdate, SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
 };
 
 #[tokio::test]
@@ -58,10 +58,18 @@ async fn notifications_reach_matching_subscriptions_and_are_recorded() {
     let fetched = client.notifications().get(result.id).await.unwrap();
     assert_eq!(fetched.id, result.id);
     assert_eq!(fetched.body.as_deref(), Some("Goal!"));
-    let listed = client.notifications().all(None).await.unwrap();
+    let listed = client
+        .notifications()
+        .all(&NotificationQuery::new())
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0].id, nobody.id, "newest first");
-    let streamed: Vec<_> = client.notifications().stream().collect().await;
+    let streamed: Vec<_> = client
+        .notifications()
+        .stream(NotificationQuery::new())
+        .collect()
+        .await;
     assert_eq!(streamed.len(), 3);
     assert!(streamed.iter().all(Result::is_ok));
 }

@@ -216,7 +216,7 @@ async fn notification_stream_stops_at_an_empty_page_and_on_error() {
     let c = client(&server);
     let ids: Vec<u64> = c
         .notifications()
-        .stream()
+        .stream(NotificationQuery::new())
         .map(|n| n.unwrap().id)
         .collect()
         .await;
@@ -229,9 +229,49 @@ async fn notification_stream_stops_at_an_empty_page_and_on_error() {
         .mount(&failing)
         .await;
     let c = client(&failing);
-    let items: Vec<Result<Notification>> = c.notifications().stream().collect().await;
+    let items: Vec<Result<Notification>> = c
+        .notifications()
+        .stream(NotificationQuery::new())
+        .collect()
+        .await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].as_ref().unwrap_err().status(), Some(403));
+}
+
+/// `all(&query)` sends the page asked for, and `stream(query)` starts there; the stream is
+/// read with `next()` as it is, unpinned.
+#[tokio::test]
+async fn notification_pages_start_where_the_query_says() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/api/v1/projects/123/notifications"));
+    let query = |q: Option<&'static str>| move |req: &wiremock::Request| req.url.query() == q;
+    for (q, body, times) in [
+        (Some("page=2"), json!([{"id": 3}]), 2),
+        (Some("page=3"), json!([]), 1),
+        (None, json!([{"id": 4}]), 1),
+    ] {
+        list()
+            .and(query(q))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(times)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let second = NotificationQuery::new().page(2);
+    assert_eq!(c.notifications().all(&second).await.unwrap()[0].id, 3);
+    assert_eq!(
+        c.notifications()
+            .all(&NotificationQuery::new())
+            .await
+            .unwrap()[0]
+            .id,
+        4,
+        "no page given: no page sent"
+    );
+    let mut stream = c.notifications().stream(second);
+    assert_eq!(stream.next().await.unwrap().unwrap().id, 3);
+    assert!(stream.next().await.is_none());
 }
 
 #[tokio::test]
