@@ -1,9 +1,11 @@
 //! How values are written for the API, where more than one area needs it: query strings as
-//! the official SDKs form-encode them, and a request's timestamps as RFC 3339 in UTC.
+//! the official SDKs form-encode them, and timestamps (a request's `send_at` as RFC 3339 in
+//! UTC; an answer's timestamps back as the API writes them).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serializer;
-use time::format_description::well_known::Rfc3339;
+use serde::{Deserialize, Deserializer, Serializer};
+use time::format_description::well_known::iso8601::{Config, EncodedConfig, TimePrecision};
+use time::format_description::well_known::{Iso8601, Rfc3339};
 use time::{OffsetDateTime, UtcOffset};
 
 /// Everything but ALPHA / DIGIT / `-._~` is escaped; a space becomes `+` afterwards.
@@ -62,6 +64,61 @@ pub(crate) mod request_time {
             .map_err(serde::ser::Error::custom)?;
         s.serialize_str(&text)
     }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Option<OffsetDateTime>, D::Error> {
+        time::serde::rfc3339::option::deserialize(d)
+    }
+}
+
+/// How the API writes a time: UTC with milliseconds (`2016-07-06T10:58:39.192Z`).
+const API_TIME: EncodedConfig = Config::DEFAULT
+    .set_time_precision(TimePrecision::Second {
+        decimal_digits: std::num::NonZeroU8::new(3),
+    })
+    .encode();
+
+/// `instant` as the API writes times, or `None` when UTC cannot express it.
+pub(crate) fn api_time_text(instant: OffsetDateTime) -> Option<String> {
+    in_utc(instant)?.format(&Iso8601::<API_TIME>).ok()
+}
+
+/// An answer timestamp: read as RFC 3339, written back as the API writes it, so an answer
+/// serialises to the JSON it was read from.
+pub(crate) mod answer_time {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        s: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        match value {
+            Some(instant) => match api_time_text(*instant) {
+                Some(text) => s.serialize_str(&text),
+                None => Err(serde::ser::Error::custom(
+                    "the time is outside the years 0 to 9999",
+                )),
+            },
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Option<OffsetDateTime>, D::Error> {
+        time::serde::rfc3339::option::deserialize(d)
+    }
+}
+
+/// For a field with three states (absent, `null`, a value): a present `null` is `Some(None)`
+/// rather than the `None` of an absent field (which `#[serde(default)]` gives).
+pub(crate) fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[cfg(test)]
@@ -69,9 +126,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn answer_times_are_written_as_the_api_writes_them() {
+        let at = OffsetDateTime::parse("2016-07-06T12:58:39.192+02:00", &Rfc3339).unwrap();
+        assert_eq!(
+            api_time_text(at).as_deref(),
+            Some("2016-07-06T10:58:39.192Z")
+        );
+        let whole = OffsetDateTime::parse("2016-07-06T10:09:00Z", &Rfc3339).unwrap();
+        assert_eq!(
+            api_time_text(whole).as_deref(),
+            Some("2016-07-06T10:09:00.000Z")
+        );
+    }
+
+    #[test]
     fn times_utc_cannot_write_are_none() {
         let late = OffsetDateTime::parse("9999-12-31T23:00:00-05:00", &Rfc3339).unwrap();
         assert_eq!(in_utc(late), None);
+        assert_eq!(api_time_text(late), None);
         let fine = OffsetDateTime::parse("9999-12-31T23:00:00+05:00", &Rfc3339).unwrap();
         assert!(in_utc(fine).is_some());
     }

@@ -53,60 +53,61 @@ impl Action {
 /// project's defaults apply.
 ///
 /// `uids` and `tags` have distinct "not set" (everyone) and "empty list" (nobody) states.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewNotification {
     /// The main text.
     pub body: String,
     /// Title (default: the project name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Opened on click (default: the project website).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
     /// Icon URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// Badge URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge_url: Option<String>,
     /// Large image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Seconds to keep the notification for an offline device.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
     /// Keep the notification open until the user acts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_interaction: Option<bool>,
     /// No sound or vibration.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silent: Option<bool>,
     /// Time-sensitive: wake sleeping devices.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgent: Option<bool>,
     /// A string passed to action callbacks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<String>,
     /// Bookmark in the dashboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starred: Option<bool>,
     /// Schedule (sent as RFC 3339 in UTC; the server allows at most 5 days ahead).
     #[serde(
+        default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "encode::request_time::serialize"
+        with = "encode::request_time"
     )]
     pub send_at: Option<OffsetDateTime>,
     /// Action buttons.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<Action>>,
     /// Up to 3 metric names (created in the project settings first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_metrics: Option<Vec<String>>,
     /// Target these user ids only (`Some(vec![])` sends to nobody).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uids: Option<Vec<String>>,
     /// Target these tags or boolean expressions like `"(a && b) || !c"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -216,9 +217,11 @@ impl NewNotification {
 }
 
 /// Which page of notifications to list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NotificationQuery {
     /// Page number, from 1 (the API's default is 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
 }
 
@@ -235,25 +238,31 @@ impl NotificationQuery {
     }
 }
 
-/// The answer to a create call.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// The answer to a create call. Serialises to the JSON it was read from: the fields the
+/// answer left out stay out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NotificationCreateResult {
     /// The new notification's id.
     pub id: u64,
     /// Devices it will be delivered to (absent for scheduled notifications).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<u64>,
     /// Which of the requested uids are subscribed (only when uids were given).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uids: Option<Vec<String>>,
     /// When it will be sent (scheduled notifications only).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "encode::answer_time"
+    )]
     pub send_at: Option<OffsetDateTime>,
 }
 
-/// A notification as the API returns it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A notification as the API returns it. Serialising writes every field (`null` for `None`),
+/// as the API does, and times as the API writes them (UTC, milliseconds).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Notification {
@@ -286,7 +295,7 @@ pub struct Notification {
     pub actions: Option<Vec<Action>>,
     #[serde(default)]
     pub starred: Option<bool>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub send_at: Option<OffsetDateTime>,
     #[serde(default)]
     pub custom_metrics: Option<Vec<String>>,
@@ -294,7 +303,7 @@ pub struct Notification {
     pub uids: Option<Vec<String>>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub created_at: Option<OffsetDateTime>,
     /// Deliveries that succeeded.
     #[serde(default)]
@@ -313,8 +322,9 @@ pub struct Notification {
     pub cancelled: Option<bool>,
 }
 
-/// A browser subscription.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A browser subscription as the API returns it. Serialises to the JSON it was read from
+/// (every field, `null` for `None`; times as the API writes them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Subscription {
@@ -331,9 +341,9 @@ pub struct Subscription {
     pub uid: Option<String>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub last_click_at: Option<OffsetDateTime>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub created_at: Option<OffsetDateTime>,
 }
 
@@ -342,11 +352,14 @@ pub struct Subscription {
 /// The filters travel in the request URL, which can be at most 65 534 bytes long: with the
 /// default base URL that is roughly 3 000 uids of 10 characters. A longer query is refused as
 /// [`Error::InvalidInput`] naming `uids` or `tags`, before anything is sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SubscriptionQuery {
     /// Page number, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// Page size (server default 30).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
     /// Subscriptions with one of these uids.
     pub uids: Vec<String>,
@@ -387,17 +400,17 @@ impl SubscriptionQuery {
 }
 
 /// A subscription to import.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct NewSubscription {
     pub endpoint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p256dh: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -423,14 +436,18 @@ impl NewSubscription {
 }
 
 /// Changes to a subscription. `uid` has three states: unchanged (not sent), cleared
-/// (`null`, via [`SubscriptionUpdate::clear_uid`]) and set.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// (`null`, via [`SubscriptionUpdate::clear_uid`]) and set; reading JSON keeps them apart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionUpdate {
     /// `None`: unchanged; `Some(None)`: cleared; `Some(Some(uid))`: set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "encode::present"
+    )]
     pub uid: Option<Option<String>>,
     /// Replaces the tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -456,8 +473,9 @@ impl SubscriptionUpdate {
     }
 }
 
-/// A project.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// A project as the API returns it. Serialises to the JSON it was read from (every field,
+/// `null` for `None`; times as the API writes them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Project {
@@ -478,26 +496,26 @@ pub struct Project {
     pub notifications_require_interaction: Option<bool>,
     #[serde(default)]
     pub notifications_silent: Option<bool>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub created_at: Option<OffsetDateTime>,
 }
 
 /// A project to create.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct NewProject {
     pub sender_id: u64,
     pub name: String,
     pub website: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_ttl: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_require_interaction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_silent: Option<bool>,
 }
 
@@ -537,22 +555,22 @@ fn project_ttl(ttl: Option<u32>) -> Result<()> {
 }
 
 /// Changes to a project (unset fields are unchanged).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct ProjectUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_ttl: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_require_interaction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_silent: Option<bool>,
 }
 
@@ -580,8 +598,9 @@ impl ProjectUpdate {
     }
 }
 
-/// A sender (VAPID key pair). `Debug` does not print the private key.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+/// A sender (VAPID key pair). `Debug` does not print the private key; serialising writes the
+/// JSON it was read from, private key included (every field, `null` for `None`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Sender {
@@ -592,19 +611,19 @@ pub struct Sender {
     pub vapid_private_key: Option<String>,
     #[serde(default)]
     pub vapid_public_key: Option<String>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "encode::answer_time")]
     pub created_at: Option<OffsetDateTime>,
 }
 
 /// A sender to create; keys are generated unless you import yours. `Debug` does not print
 /// the private key.
-#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct NewSender {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapid_private_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapid_public_key: Option<String>,
 }
 
@@ -656,10 +675,10 @@ impl std::fmt::Debug for NewSender {
 }
 
 /// Changes to a sender.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SenderUpdate {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 

@@ -6,6 +6,7 @@
     clippy::print_stdout
 )]
 
+mod answers;
 mod common;
 mod concurrency;
 mod faults;
