@@ -1,8 +1,10 @@
 //! The client handle, how a call is sent and its answer decoded, and Pushpad's error bodies.
 
+use std::fmt;
 use std::sync::Arc;
 
 use push_core::{ApiError, Endpoint, Error, HmacSha256Key, Request, Response, Result, Transport};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
@@ -19,7 +21,7 @@ use crate::{Notifications, Projects, Senders, Subscriptions};
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
@@ -30,8 +32,8 @@ pub(crate) struct Inner {
     pub(crate) key: HmacSha256Key,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
             .field("project_id", &self.inner.project_id)
@@ -103,13 +105,12 @@ impl Client {
         Senders::new(self)
     }
 
-    pub(crate) fn resolve_project(&self, over: Option<u64>) -> Result<u64> {
-        over.or(self.inner.project_id).ok_or_else(|| {
-            Error::invalid_input(
-                "project_id",
-                "no project id given and no default configured",
-            )
-        })
+    /// The parsed notifications URL when `project` is the default project.
+    pub(crate) fn default_notifications(&self, project: u64) -> Option<&Endpoint> {
+        self.inner
+            .notifications
+            .as_ref()
+            .filter(|_| self.inner.project_id == Some(project))
     }
 
     /// Sends and requires exactly `expected` as the status.
@@ -121,6 +122,7 @@ impl Client {
         Ok(resp)
     }
 
+    /// Sends and decodes the JSON answer of status `expected`.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
@@ -129,8 +131,79 @@ impl Client {
         self.send(request, expected).await?.json()
     }
 
-    pub(crate) fn body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    /// `GET path`, answered `200` with `T`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: impl Into<String>) -> Result<T> {
+        self.send_json(Request::get(path), 200).await
+    }
+
+    /// `POST path` with `body`, answered `201 Created` with `T`.
+    pub(crate) async fn post<B, T>(&self, path: impl Into<String>, body: &B) -> Result<T>
+    where
+        B: Serialize,
+        T: DeserializeOwned,
+    {
+        let request = Request::post(path).json_body(Self::body(body)?);
+        self.send_json(request, 201).await
+    }
+
+    /// `PATCH path` with `body`, answered `200` with `T`.
+    pub(crate) async fn patch<B, T>(&self, path: impl Into<String>, body: &B) -> Result<T>
+    where
+        B: Serialize,
+        T: DeserializeOwned,
+    {
+        let request = Request::patch(path).json_body(Self::body(body)?);
+        self.send_json(request, 200).await
+    }
+
+    /// `DELETE path`, answered `expected` (204, or 202 for a project) with no body to read.
+    pub(crate) async fn delete(&self, path: impl Into<String>, expected: u16) -> Result<()> {
+        self.send(Request::delete(path), expected).await.map(drop)
+    }
+
+    /// A request body, serialised once.
+    pub(crate) fn body<T: Serialize>(value: &T) -> Result<Vec<u8>> {
         serde_json::to_vec(value).map_err(|e| Error::invalid_input("body", e.to_string()))
+    }
+}
+
+/// The project a project-scoped call goes to: the one named by `in_project`, or the client's
+/// default. What `notifications()` and `subscriptions()` share.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ProjectScope<'a> {
+    client: &'a Client,
+    project_id: Option<u64>,
+}
+
+impl<'a> ProjectScope<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            project_id: None,
+        }
+    }
+
+    pub(crate) fn with(self, project_id: u64) -> Self {
+        Self {
+            project_id: Some(project_id),
+            ..self
+        }
+    }
+
+    pub(crate) fn client(&self) -> &'a Client {
+        self.client
+    }
+
+    /// The project id, or [`Error::InvalidInput`] naming `project_id` when there is none.
+    pub(crate) fn project(&self) -> Result<u64> {
+        self.project_id
+            .or(self.client.inner.project_id)
+            .ok_or_else(|| {
+                Error::invalid_input(
+                    "project_id",
+                    "no project id given and no default configured",
+                )
+            })
     }
 }
 

@@ -297,7 +297,7 @@ fn projects_and_senders() {
         .run(&input, |(sender_id, name, website, ttl, rename)| {
             let too_long = ttl.is_some_and(|t| t > 2_419_200);
             let mut project = NewProject::new(sender_id, name.clone(), website);
-            project.notifications_ttl = ttl;
+            project.defaults.notifications_ttl = ttl;
             let mut refused = HashSet::new();
             if too_long {
                 refused.insert("notifications_ttl".to_owned());
@@ -306,7 +306,7 @@ fn projects_and_senders() {
 
             let mut update = ProjectUpdate::new();
             update.name = rename;
-            update.notifications_ttl = ttl;
+            update.defaults.notifications_ttl = ttl;
             env.check(&refused, env.client.projects().update(7, &update))?;
 
             let none = HashSet::new();
