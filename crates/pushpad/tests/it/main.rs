@@ -14,6 +14,7 @@ mod invalid;
 mod long_queries;
 mod paths;
 mod props;
+mod routes;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod secrets;
