@@ -59,3 +59,14 @@ pub(crate) fn url_fits(
     }
     Ok(())
 }
+
+/// A project's default time to live, 0 to [`MAX_PROJECT_TTL`] seconds.
+pub(crate) fn project_ttl(ttl: Option<u32>) -> Result<()> {
+    match ttl {
+        Some(t) if t > MAX_PROJECT_TTL => Err(Error::invalid_input(
+            "notifications_ttl",
+            format!("must be at most {MAX_PROJECT_TTL}"),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -2,10 +2,11 @@
 
 use push_pushpad::*;
 use serde_json::json;
-use wiremock::matchers::{any, body_json, method, path};
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::common::{TOKEN, client};
+use super::routes::{self, catch_all};
 
 #[tokio::test]
 async fn bad_inputs_are_rejected_before_sending() {
@@ -63,7 +64,13 @@ async fn bad_inputs_are_rejected_before_sending() {
                 .await
                 .map(drop),
         ),
-        ("page", c.notifications().all(Some(0)).await.map(drop)),
+        (
+            "page",
+            c.notifications()
+                .all(&NotificationQuery::new().page(0))
+                .await
+                .map(drop),
+        ),
         (
             "page",
             c.subscriptions()
@@ -89,6 +96,14 @@ async fn bad_inputs_are_rejected_before_sending() {
             "notifications_ttl",
             c.projects()
                 .update(1, &ProjectUpdate::new().notifications_ttl(2_419_201))
+                .await
+                .map(drop),
+        ),
+        (
+            // In UTC this is the year 10000, which ISO 8601 as the API takes it cannot write.
+            "send_at",
+            c.notifications()
+                .create(&ok().send_at(time::macros::datetime!(9999-12-31 23:00 -5)))
                 .await
                 .map(drop),
         ),
@@ -133,69 +148,43 @@ async fn limits_are_inclusive() {
 async fn undocumented_refusals_are_left_to_the_server() {
     let server = MockServer::start().await;
     let c = client(&server);
-    let expect = |m: &'static str, p: &'static str, body: Option<serde_json::Value>, status| {
-        let mut mock = Mock::given(method(m)).and(path(p));
-        if let Some(body) = body {
-            mock = mock.and(body_json(body));
-        }
-        let answer = if p.ends_with("/notifications") && m == "GET" {
-            "[]"
-        } else {
-            r#"{"id":1}"#
-        };
-        mock.respond_with(ResponseTemplate::new(status).set_body_string(answer))
-            .expect(1)
-    };
+    let object = || ResponseTemplate::new(201).set_body_string(r#"{"id":1}"#);
+    let found = || ResponseTemplate::new(200).set_body_string(r#"{"id":1}"#);
     for mock in [
-        expect(
-            "POST",
-            "/api/v1/projects/123/notifications",
-            Some(
+        routes::create_notification(123)
+            .body(
                 json!({"body": " ", "title": "", "actions": [{"title": "", "target_url": ""}],
                         "custom_metrics": [""], "uids": [""], "tags": [" "]}),
-            ),
-            201,
-        ),
-        expect("GET", "/api/v1/projects/0/notifications", None, 200),
-        expect("GET", "/api/v1/notifications/0", None, 200),
-        expect("DELETE", "/api/v1/notifications/0/cancel", None, 204),
-        expect(
-            "POST",
-            "/api/v1/projects/123/subscriptions",
-            Some(json!({"endpoint": "", "tags": [""]})),
-            201,
-        ),
-        expect(
-            "PATCH",
-            "/api/v1/projects/123/subscriptions/0",
-            Some(json!({"uid": ""})),
-            200,
-        ),
-        expect("DELETE", "/api/v1/projects/123/subscriptions/0", None, 204),
-        expect(
-            "POST",
-            "/api/v1/projects",
-            Some(json!({"sender_id": 0, "name": "", "website": " "})),
-            201,
-        ),
-        expect(
-            "PATCH",
-            "/api/v1/projects/0",
-            Some(json!({"name": ""})),
-            200,
-        ),
-        expect("DELETE", "/api/v1/projects/0", None, 202),
-        expect("POST", "/api/v1/senders", Some(json!({"name": ""})), 201),
-        expect(
-            "PATCH",
-            "/api/v1/senders/7",
-            Some(json!({"name": " "})),
-            200,
-        ),
-        expect("GET", "/api/v1/senders/0", None, 200),
+            )
+            .respond(object()),
+        routes::list_notifications(0).respond(ResponseTemplate::new(200).set_body_string("[]")),
+        routes::get_notification(0).respond(found()),
+        routes::cancel_notification(0).respond(ResponseTemplate::new(204)),
+        routes::create_subscription(123)
+            .body(json!({"endpoint": "", "tags": [""]}))
+            .respond(object()),
+        routes::update_subscription(123, 0)
+            .body(json!({"uid": ""}))
+            .respond(found()),
+        routes::delete_subscription(123, 0).respond(ResponseTemplate::new(204)),
+        routes::create_project()
+            .body(json!({"sender_id": 0, "name": "", "website": " "}))
+            .respond(object()),
+        routes::update_project(0)
+            .body(json!({"name": ""}))
+            .respond(found()),
+        routes::delete_project(0).respond(ResponseTemplate::new(202)),
+        routes::create_sender()
+            .body(json!({"name": ""}))
+            .respond(object()),
+        routes::update_sender(7)
+            .body(json!({"name": " "}))
+            .respond(found()),
+        routes::get_sender(0).respond(found()),
     ] {
-        mock.mount(&server).await;
+        mock.expect(1).mount(&server).await;
     }
+    catch_all(&server).await;
     let n = NewNotification::new(" ")
         .title("")
         .actions([Action::new("").target_url("")])
@@ -203,7 +192,11 @@ async fn undocumented_refusals_are_left_to_the_server() {
         .uids([""])
         .tags([" "]);
     c.notifications().create(&n).await.unwrap();
-    c.notifications().in_project(0).all(None).await.unwrap();
+    c.notifications()
+        .in_project(0)
+        .all(&NotificationQuery::new())
+        .await
+        .unwrap();
     c.notifications().get(0).await.unwrap();
     c.notifications().cancel(0).await.unwrap();
     let s = c.subscriptions();

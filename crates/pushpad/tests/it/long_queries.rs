@@ -37,10 +37,7 @@ async fn a_hundred_thousand_uids_are_refused_and_nothing_is_sent() {
     let q = SubscriptionQuery::new().uids(uids.clone());
     assert_eq!(field(c.subscriptions().all(&q).await), "uids");
     assert_eq!(field(c.subscriptions().count(&q).await), "uids");
-    let first = std::pin::pin!(c.subscriptions().stream(q))
-        .next()
-        .await
-        .unwrap();
+    let first = c.subscriptions().stream(q).next().await.unwrap();
     assert_eq!(field(first), "uids");
     // Short uids and many tags: the tags are what does not fit.
     let q = SubscriptionQuery::new()

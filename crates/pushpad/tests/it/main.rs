@@ -6,6 +6,7 @@
     clippy::print_stdout
 )]
 
+mod answers;
 mod common;
 mod concurrency;
 mod faults;
@@ -13,6 +14,7 @@ mod invalid;
 mod long_queries;
 mod paths;
 mod props;
+mod routes;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod secrets;

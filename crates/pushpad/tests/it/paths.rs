@@ -48,7 +48,7 @@ async fn every_call(c: &Client, id: u64) {
         .create(&NewNotification::new("b"))
         .await
         .unwrap();
-    n.all(None).await.unwrap();
+    n.all(&NotificationQuery::new()).await.unwrap();
     n.get(id).await.unwrap();
     n.cancel(id).await.unwrap();
     s.all(&q).await.unwrap();

@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use push_pushpad::{
     Action, ApiError, Client, Error, NewNotification, NewProject, NewSender, NewSubscription,
-    ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate, parse_error,
+    NotificationQuery, ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate,
+    parse_error,
 };
 use serde_json::Value;
 use tokio::runtime::Runtime;
@@ -261,7 +262,7 @@ fn ids_and_project_ids() {
         .run(&(id(), id()), |(project, id)| {
             let none = HashSet::new();
             let notifications = env.client.notifications().in_project(project);
-            if let Some(seen) = env.check(&none, notifications.all(None))? {
+            if let Some(seen) = env.check(&none, notifications.all(&NotificationQuery::new()))? {
                 prop_assert_eq!(
                     seen.path,
                     format!("/api/v1/projects/{project}/notifications")
@@ -296,7 +297,7 @@ fn projects_and_senders() {
         .run(&input, |(sender_id, name, website, ttl, rename)| {
             let too_long = ttl.is_some_and(|t| t > 2_419_200);
             let mut project = NewProject::new(sender_id, name.clone(), website);
-            project.notifications_ttl = ttl;
+            project.defaults.notifications_ttl = ttl;
             let mut refused = HashSet::new();
             if too_long {
                 refused.insert("notifications_ttl".to_owned());
@@ -305,7 +306,7 @@ fn projects_and_senders() {
 
             let mut update = ProjectUpdate::new();
             update.name = rename;
-            update.notifications_ttl = ttl;
+            update.defaults.notifications_ttl = ttl;
             env.check(&refused, env.client.projects().update(7, &update))?;
 
             let none = HashSet::new();

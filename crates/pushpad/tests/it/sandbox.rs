@@ -4,12 +4,11 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use push_core::sandbox::Fault;
 use push_core::{Request, RetryPolicy, Transport};
-use push_pushpad::sandbox::{SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
+use push_pushpad::sandbox::{Fault, SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
 use push_pushpad::{
-    NewNotification, NewProject, NewSender, NewSubscription, OffsetDateTime, ProjectUpdate,
-    SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
+    NewNotification, NewProject, NewSender, NewSubscription, NotificationQuery, OffsetDateTime,
+    ProjectUpdate, SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
 };
 
 #[tokio::test]
@@ -58,10 +57,18 @@ async fn notifications_reach_matching_subscriptions_and_are_recorded() {
     let fetched = client.notifications().get(result.id).await.unwrap();
     assert_eq!(fetched.id, result.id);
     assert_eq!(fetched.body.as_deref(), Some("Goal!"));
-    let listed = client.notifications().all(None).await.unwrap();
+    let listed = client
+        .notifications()
+        .all(&NotificationQuery::new())
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0].id, nobody.id, "newest first");
-    let streamed: Vec<_> = client.notifications().stream().collect().await;
+    let streamed: Vec<_> = client
+        .notifications()
+        .stream(NotificationQuery::new())
+        .collect()
+        .await;
     assert_eq!(streamed.len(), 3);
     assert!(streamed.iter().all(Result::is_ok));
 }
@@ -272,7 +279,7 @@ async fn a_wrong_token_is_refused_with_401() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = push_pushpad::Client::builder("not-the-token")
         .project_id(SANDBOX_PROJECT_ID)
-        .base_url(sandbox.base_url())
+        .base_url(sandbox.url())
         .build()
         .unwrap();
     let err = client
@@ -287,7 +294,7 @@ async fn a_wrong_token_is_refused_with_401() {
 #[tokio::test]
 async fn the_sandbox_enforces_limits_on_tampered_requests() {
     let sandbox = Sandbox::start().await.unwrap();
-    let raw = Transport::builder(sandbox.base_url())
+    let raw = Transport::builder(sandbox.url())
         .bearer_auth(&push_core::Secret::new(SANDBOX_TOKEN))
         .retry_policy(RetryPolicy::none())
         .build()
@@ -349,4 +356,33 @@ async fn injected_faults_are_retried_by_the_client() {
         .unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert_eq!(sandbox.requests_seen(), 4);
+}
+
+/// `url()` is the base URL a builder takes, and `client()` does not retry, so an injected
+/// fault reaches the caller as it is.
+#[tokio::test]
+async fn the_sandbox_client_uses_its_url_and_no_retries() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    assert_eq!(client.base_url(), sandbox.url());
+    assert!(sandbox.url().starts_with("http://127.0.0.1:"));
+    assert!(sandbox.url().ends_with("/api/v1"));
+    sandbox.fail_next(1, Fault::status(503).retry_after(Duration::ZERO));
+    let err = client
+        .notifications()
+        .create(&NewNotification::new("Once"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(sandbox.requests_seen(), 1);
+    assert!(sandbox.notifications().is_empty());
+    let built = push_pushpad::Client::builder(SANDBOX_TOKEN)
+        .project_id(SANDBOX_PROJECT_ID)
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    assert_eq!(
+        built.projects().get(SANDBOX_PROJECT_ID).await.unwrap().id,
+        SANDBOX_PROJECT_ID
+    );
 }

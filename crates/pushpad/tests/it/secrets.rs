@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use push_pushpad::{
-    Action, Client, NewNotification, NewProject, NewSender, NewSubscription, ProjectUpdate,
-    RetryPolicy, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate, parse_error,
+    Action, Client, NewNotification, NewProject, NewSender, NewSubscription, NotificationQuery,
+    ProjectUpdate, RetryPolicy, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate,
+    parse_error,
 };
 use push_test_support::capture_this_thread;
 
@@ -170,9 +171,12 @@ fn no_secret_in_any_output() {
             notifications.get(500).await,
             notifications.get(0).await,
             notifications.cancel(42).await,
-            notifications.all(None).await,
+            notifications.all(&NotificationQuery::new()).await,
         );
-        let streamed: Vec<_> = notifications.stream().collect().await;
+        let streamed: Vec<_> = notifications
+            .stream(NotificationQuery::new())
+            .collect()
+            .await;
         show!(shown, debug: streamed);
         outcome!(
             shown,

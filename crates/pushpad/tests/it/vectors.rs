@@ -84,9 +84,21 @@ async fn run(client: &Client, case: &str, input: &Value) -> Result<Value> {
         }
         "pushpad.notifications.all.page2" => {
             let page = input["page"].as_u64().unwrap() as u32;
-            json!(client.notifications().all(Some(page)).await?.len())
+            json!(
+                client
+                    .notifications()
+                    .all(&NotificationQuery::new().page(page))
+                    .await?
+                    .len()
+            )
         }
-        "pushpad.notifications.all" => json!(client.notifications().all(None).await?.len()),
+        "pushpad.notifications.all" => json!(
+            client
+                .notifications()
+                .all(&NotificationQuery::new())
+                .await?
+                .len()
+        ),
         "pushpad.notifications.get" => {
             let n = client.notifications().get(id).await?;
             json!({"id": n.id, "project_id": n.project_id, "icon_url": n.icon_url, "uids": n.uids,

@@ -1,32 +1,29 @@
 //! wiremock tests: exact requests per call, every error status, decoding sparse bodies,
-//! and the page walker.
+//! the page walkers, and which calls are retried. Each test mounts the routes it expects
+//! (`routes.rs`) and the fail-loudly catch-all last.
 
 use futures_util::StreamExt;
 use push_pushpad::*;
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use super::common::{TOKEN, client};
+use super::routes::{self, catch_all};
 
 #[tokio::test]
 async fn create_sends_exact_body_and_headers() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/projects/123/notifications"))
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .and(header("content-type", "application/json"))
-        .and(body_json(
-            json!({"body": "Hi", "uids": [], "tags": ["a && !b"],
-                              "send_at": "2030-01-02T03:04:05Z", "custom_metrics": ["m1"]}),
+    routes::create_notification(123)
+        .body(json!({"body": "Hi", "uids": [], "tags": ["a && !b"],
+                     "send_at": "2030-01-02T03:04:05Z", "custom_metrics": ["m1"]}))
+        .respond(routes::json(
+            201,
+            json!({"id": 9, "send_at": "2030-01-02T03:04:05.000Z"}),
         ))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"id": 9, "send_at": "2030-01-02T03:04:05.000Z"})),
-        )
         .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let at = time::macros::datetime!(2030-01-02 05:04:05 +02:00); // converted to UTC
     let n = NewNotification::new("Hi")
         .uids(Vec::<String>::new())
@@ -58,11 +55,12 @@ async fn error_statuses_are_typed_api_errors() {
     ];
     for (status, body, message) in table {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/api/v1/notifications/42"))
-            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        routes::get_notification(42)
+            .respond(ResponseTemplate::new(status).set_body_string(body))
+            .expect(1)
             .mount(&server)
             .await;
+        catch_all(&server).await;
         let err = client(&server).notifications().get(42).await.unwrap_err();
         assert_eq!(err.status(), Some(status));
         let api = err.api().unwrap();
@@ -74,14 +72,22 @@ async fn error_statuses_are_typed_api_errors() {
 #[tokio::test]
 async fn unexpected_success_statuses_are_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+    let ok = || ResponseTemplate::new(200);
+    routes::create_notification(123)
+        .body(json!({"body": "x"}))
+        .respond(routes::json(200, json!({"id": 1})))
+        .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    for route in [
+        routes::cancel_notification(1),
+        routes::delete_project(1),
+        routes::delete_sender(1),
+        routes::delete_subscription(123, 1),
+    ] {
+        route.respond(ok()).expect(1).mount(&server).await;
+    }
+    catch_all(&server).await;
     let c = client(&server);
     assert_eq!(
         c.notifications()
@@ -109,23 +115,27 @@ async fn unexpected_success_statuses_are_errors() {
 #[tokio::test]
 async fn null_heavy_bodies_decode() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/notifications/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    routes::get_notification(7)
+        .respond(routes::json(
+            200,
+            json!({
             "id": 7, "project_id": 1, "title": "t", "body": "b", "target_url": "https://x",
             "icon_url": null, "badge_url": null, "image_url": null, "ttl": 10,
             "require_interaction": false, "silent": false, "urgent": false, "custom_data": null,
             "actions": null, "starred": false, "send_at": null, "custom_metrics": null,
             "uids": null, "tags": null, "created_at": "2016-07-06T10:58:39.192Z",
             "successfully_sent_count": null, "opened_count": null, "scheduled_count": null,
-            "scheduled": null, "cancelled": null})))
+            "scheduled": null, "cancelled": null}),
+        ))
+        .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects/123/subscriptions/3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 3})))
+    routes::get_subscription(123, 3)
+        .respond(routes::json(200, json!({"id": 3})))
+        .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let c = client(&server);
     let n = c.notifications().get(7).await.unwrap();
     assert_eq!(n.actions, None);
@@ -138,13 +148,19 @@ async fn null_heavy_bodies_decode() {
 #[tokio::test]
 async fn count_reads_x_total_count_and_rejects_a_missing_one() {
     let server = MockServer::start().await;
-    Mock::given(method("HEAD"))
-        .and(path("/api/v1/projects/5/subscriptions"))
-        .and(query_param("tags[]", "a || b"))
-        .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "1234"))
+    routes::count_subscriptions(5)
+        .query("tags%5B%5D=a+%7C%7C+b")
+        .respond(ResponseTemplate::new(200).insert_header("X-Total-Count", "1234"))
         .expect(1)
         .mount(&server)
         .await;
+    routes::count_subscriptions(6)
+        .query("tags%5B%5D=a+%7C%7C+b")
+        .respond(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
     let c = client(&server);
     let q = SubscriptionQuery::new().tags(["a || b"]);
     assert_eq!(
@@ -154,10 +170,12 @@ async fn count_reads_x_total_count_and_rejects_a_missing_one() {
     let err = c.subscriptions().in_project(6).count(&q).await.unwrap_err();
     assert!(err.status() == Some(404), "{err}");
     let server2 = MockServer::start().await;
-    Mock::given(method("HEAD"))
-        .respond_with(ResponseTemplate::new(200))
+    routes::count_subscriptions(123)
+        .respond(ResponseTemplate::new(200))
+        .expect(1)
         .mount(&server2)
         .await;
+    catch_all(&server2).await;
     let err = client(&server2)
         .subscriptions()
         .count(&SubscriptionQuery::new())
@@ -177,15 +195,14 @@ fn subs(ids: std::ops::Range<u64>) -> serde_json::Value {
 async fn subscription_stream_walks_until_a_short_page() {
     let server = MockServer::start().await;
     for (page, range) in [(1, 0..2), (2, 2..4), (3, 4..5)] {
-        Mock::given(method("GET"))
-            .and(path("/api/v1/projects/123/subscriptions"))
-            .and(query_param("page", page.to_string().as_str()))
-            .and(query_param("per_page", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(subs(range)))
+        routes::list_subscriptions(123)
+            .query(&format!("page={page}&per_page=2"))
+            .respond(routes::json(200, subs(range)))
             .expect(1)
             .mount(&server)
             .await;
     }
+    catch_all(&server).await;
     let c = client(&server);
     let ids: Vec<u64> = c
         .subscriptions()
@@ -205,45 +222,92 @@ async fn notification_stream_stops_at_an_empty_page_and_on_error() {
         (2, json!([note(3)])),
         (3, json!([])),
     ] {
-        Mock::given(method("GET"))
-            .and(path("/api/v1/projects/123/notifications"))
-            .and(query_param("page", page.to_string().as_str()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        routes::list_notifications(123)
+            .query(&format!("page={page}"))
+            .respond(routes::json(200, body))
             .expect(1)
             .mount(&server)
             .await;
     }
+    catch_all(&server).await;
     let c = client(&server);
     let ids: Vec<u64> = c
         .notifications()
-        .stream()
+        .stream(NotificationQuery::new())
         .map(|n| n.unwrap().id)
         .collect()
         .await;
     assert_eq!(ids, vec![1, 2, 3]);
 
     let failing = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(403).set_body_string(r#"{"error":"Forbidden"}"#))
+    routes::list_notifications(123)
+        .query("page=1")
+        .respond(ResponseTemplate::new(403).set_body_string(r#"{"error":"Forbidden"}"#))
         .expect(1)
         .mount(&failing)
         .await;
+    catch_all(&failing).await;
     let c = client(&failing);
-    let items: Vec<Result<Notification>> = c.notifications().stream().collect().await;
+    let items: Vec<Result<Notification>> = c
+        .notifications()
+        .stream(NotificationQuery::new())
+        .collect()
+        .await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].as_ref().unwrap_err().status(), Some(403));
+}
+
+/// `all(&query)` sends the page asked for, and `stream(query)` starts there; the stream is
+/// read with `next()` as it is, unpinned.
+#[tokio::test]
+async fn notification_pages_start_where_the_query_says() {
+    let server = MockServer::start().await;
+    routes::list_notifications(123)
+        .query("page=2")
+        .respond(routes::json(200, json!([{"id": 3}])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    routes::list_notifications(123)
+        .query("page=3")
+        .respond(routes::json(200, json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    routes::list_notifications(123)
+        .respond(routes::json(200, json!([{"id": 4}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let c = client(&server);
+    let second = NotificationQuery::new().page(2);
+    assert_eq!(c.notifications().all(&second).await.unwrap()[0].id, 3);
+    assert_eq!(
+        c.notifications()
+            .all(&NotificationQuery::new())
+            .await
+            .unwrap()[0]
+            .id,
+        4,
+        "no page given: no page sent"
+    );
+    let mut stream = c.notifications().stream(second);
+    assert_eq!(stream.next().await.unwrap().unwrap().id, 3);
+    assert!(stream.next().await.is_none());
 }
 
 #[tokio::test]
 async fn content_type_only_with_a_body() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/senders"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 1, "name": "s",
+    routes::list_senders()
+        .respond(routes::json(200, json!([{"id": 1, "name": "s",
             "vapid_private_key": "-----BEGIN EC PRIVATE KEY-----", "vapid_public_key": "-----BEGIN PUBLIC KEY-----",
             "created_at": "2016-07-06T10:58:39.192Z"}])))
+        .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let c = client(&server);
     let senders = c.senders().all().await.unwrap();
     assert_eq!(senders[0].name.as_deref(), Some("s"));
@@ -261,38 +325,54 @@ fn builder_config_errors() {
         Client::builder("t").base_url("not a url").build(),
         Err(Error::Config { .. })
     ));
+    assert!(matches!(
+        Client::builder("t").proxy("::not a proxy::").build(),
+        Err(Error::Config { .. })
+    ));
+}
+
+/// The setters every push-rs builder shares cannot fail; `build()` takes what they hold.
+#[test]
+fn the_shared_setters_are_taken_by_build() {
+    let client = Client::builder(TOKEN)
+        .project_id(7)
+        .base_url("http://127.0.0.1:9/prefix/api/v1/")
+        .timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .retry_policy(RetryPolicy::none())
+        .proxy("http://127.0.0.1:9")
+        .sleeper(Sleeper::tokio())
+        .clock(Clock::fixed(1_700_000_000))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/prefix/api/v1");
+    assert_eq!(client.project_id(), Some(7));
+    assert_eq!(Client::new(TOKEN, 1).unwrap().base_url(), DEFAULT_BASE_URL);
 }
 
 /// Bodies from the Go 1.0.0 SDK's tests (reference §4.4): null-heavy and all-fields shapes.
 #[tokio::test]
 async fn go_sdk_bodies_decode() {
     let server = MockServer::start().await;
-    let routes = [
+    for (route, body) in [
         (
-            "/api/v1/notifications/88",
-            r#"{"id":88,"body":"Hello","image_url":null,"custom_data":null,"actions":null,"send_at":null,"custom_metrics":null,"uids":null,"tags":null,"scheduled_count":null,"scheduled":null}"#,
+            routes::get_notification(88),
+            super::answers::GO_NOTIFICATION_NULLS,
         ),
         (
-            "/api/v1/projects/123/subscriptions/456",
-            r#"{"id":456,"project_id":123,"endpoint":"https://example.com/push/f7Q1Eyf7EyfAb1","p256dh":"BCQVDTlYWdl05lal3lG5SKr3VxTrEWpZErbkxWrzknHrIKFwihDoZpc_2sH6Sh08h-CacUYI-H8gW4jH-uMYZQ4=","auth":"cdKMlhgVeSPzCXZ3V7FtgQ==","uid":"user1","tags":["tag1","tag2"],"last_click_at":"2016-07-06T10:09:00.000Z","created_at":"2016-07-06T10:58:39.192Z"}"#,
+            routes::get_subscription(123, 456),
+            super::answers::GO_SUBSCRIPTION,
         ),
-        (
-            "/api/v1/projects/98765",
-            r#"{"id":98765,"sender_id":9,"name":"My Project","website":"https://example.com","icon_url":"https://example.com/icon.png","badge_url":"https://example.com/badge.png","notifications_ttl":604800,"notifications_require_interaction":false,"notifications_silent":false,"created_at":"2016-07-06T10:58:39.192Z"}"#,
-        ),
-        (
-            "/api/v1/senders/98765",
-            r#"{"id":98765,"name":"My Sender","vapid_private_key":"-----BEGIN EC PRIVATE KEY----- ...","vapid_public_key":"-----BEGIN PUBLIC KEY----- ...","created_at":"2016-07-06T10:58:39.192Z"}"#,
-        ),
-    ];
-    for (p, body) in routes {
-        Mock::given(method("GET"))
-            .and(path(p))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        (routes::get_project(98765), super::answers::GO_PROJECT),
+        (routes::get_sender(98765), super::answers::GO_SENDER),
+    ] {
+        route
+            .respond(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
             .expect(1)
             .mount(&server)
             .await;
     }
+    catch_all(&server).await;
     let c = client(&server);
     let n = c.notifications().get(88).await.unwrap();
     assert_eq!(
@@ -317,10 +397,12 @@ async fn go_sdk_bodies_decode() {
 #[tokio::test]
 async fn invalid_json_on_success_is_a_decode_error() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("not json"))
+    routes::list_projects()
+        .respond(ResponseTemplate::new(200).set_body_string("not json"))
+        .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let err = client(&server).projects().all().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
@@ -352,21 +434,25 @@ fn retrying_client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// Pushpad's calls under push-core's rule: a create (POST) is repeated only when the service
+/// certainly did not act (503), never after a 500; a listing (GET) is repeated after a 500.
 #[tokio::test]
 async fn create_is_retried_only_when_it_surely_did_not_run() {
+    let create = || routes::create_notification(123).body(json!({"body": "x"}));
     // 503: the server refused before acting, so the POST is retried and succeeds.
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
+    create()
+        .respond(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5, "scheduled": 1})))
+    create()
+        .respond(routes::json(201, json!({"id": 5, "scheduled": 1})))
         .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let r = retrying_client(&server)
         .notifications()
         .create(&NewNotification::new("x"))
@@ -376,11 +462,12 @@ async fn create_is_retried_only_when_it_surely_did_not_run() {
 
     // 500 on a POST may have sent the notification: no retry.
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
+    create()
+        .respond(ResponseTemplate::new(500))
         .expect(1)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let err = retrying_client(&server)
         .notifications()
         .create(&NewNotification::new("x"))
@@ -390,11 +477,12 @@ async fn create_is_retried_only_when_it_surely_did_not_run() {
 
     // 500 on a GET is retried.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
+    routes::list_projects()
+        .respond(ResponseTemplate::new(500))
         .expect(3)
         .mount(&server)
         .await;
+    catch_all(&server).await;
     let err = retrying_client(&server).projects().all().await.unwrap_err();
     assert_eq!(err.status(), Some(500));
 }
