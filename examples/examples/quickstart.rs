@@ -119,7 +119,7 @@ async fn pushpad_demo() -> Result<(), AnyError> {
         );
         println!(
             "pushpad: no credentials, using the local sandbox at {}",
-            sandbox.base_url()
+            sandbox.url()
         );
         (sandbox.client()?, Some(sandbox))
     };
