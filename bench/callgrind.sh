@@ -20,7 +20,7 @@ while [ ! -s "$out/url" ]; do sleep 0.1; done
 url="$(head -n1 "$out/url")"
 
 count() { # scenario-name-part requests
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" run --url "$url" \
+    PUSH_BENCH_PINNED=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" run --url "$url" \
         --only "$1" --diagnose true --users 0 --channels 0 --rounds 1 --requests "$2" \
         --concurrency "$concurrency" 2>&1 >/dev/null |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'

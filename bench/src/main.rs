@@ -49,7 +49,10 @@ fn main() -> ExitCode {
     };
     let result = match args.first().map(String::as_str) {
         Some("serve") => runtime.block_on(serve()),
-        Some("run") => runtime.block_on(run(&args[1..])),
+        Some("run") => match pinned_rerun(&args) {
+            Some(result) => result,
+            None => runtime.block_on(run(&args[1..])),
+        },
         Some("audience") => runtime.block_on(audience_child(&args[1..])),
         Some("fanout") => runtime.block_on(fanout_child(&args[1..])),
         _ => Err(USAGE.to_owned()),
@@ -71,6 +74,44 @@ const USAGE: &str = "usage: push-bench serve\n       \
     [--ids strings|compact] [--header false]\n       \
     push-bench fanout --url URL [--channels N] [--encrypted-every K] [--chunk-concurrency C]\n                   \
     [--header false]";
+
+/// The cores the server and the client run on when `taskset` is there and the machine has
+/// two or more: apart, so that neither steals the other's CPU and the client's CPU time is its
+/// own.
+const SERVER_CORE: &str = "0";
+const CLIENT_CORE: &str = "1";
+
+/// Whether `taskset` can pin processes here (it exists, and there are two cores or more).
+fn can_pin() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+        && std::process::Command::new("taskset")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// Runs `push-bench run` again pinned to [`CLIENT_CORE`] (its server goes to
+/// [`SERVER_CORE`]), unless it already is or pinning is not possible; `None` means run here.
+fn pinned_rerun(args: &[String]) -> Option<Result<(), String>> {
+    if std::env::var_os("PUSH_BENCH_PINNED").is_some() || !can_pin() {
+        return None;
+    }
+    let exe = std::env::current_exe().ok()?;
+    eprintln!("push-bench: the client on core {CLIENT_CORE}, the server on core {SERVER_CORE}");
+    let status = std::process::Command::new("taskset")
+        .args(["-c", CLIENT_CORE])
+        .arg(exe)
+        .args(args)
+        .env("PUSH_BENCH_PINNED", "1")
+        .status();
+    Some(match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("the pinned run failed ({status})")),
+        Err(err) => Err(format!("taskset: {err}")),
+    })
+}
 
 /// The server: answers what each client expects, as fast as it can.
 fn answer(req: &SandboxRequest) -> SandboxResponse {
@@ -94,8 +135,30 @@ async fn serve() -> Result<(), String> {
     Ok(())
 }
 
-/// User + system CPU time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
+/// CPU time of this process: the sum over its threads of `/proc/self/task/*/schedstat`
+/// (nanoseconds on a CPU), or, where that is missing, user + system time from
+/// `/proc/self/stat` (clock ticks of 10 ms, too coarse for one round of a scenario).
 pub(crate) fn cpu_time() -> Duration {
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        let mut nanos = 0u64;
+        let mut read_any = false;
+        for task in tasks.flatten() {
+            let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+                continue;
+            };
+            if let Some(on_cpu) = stat
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                nanos += on_cpu;
+                read_any = true;
+            }
+        }
+        if read_any {
+            return Duration::from_nanos(nanos);
+        }
+    }
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return Duration::ZERO;
     };
@@ -133,12 +196,6 @@ struct Measurement {
 }
 
 impl Measurement {
-    fn keep_best(&mut self, other: &Self) {
-        self.wall = self.wall.min(other.wall);
-        self.cpu = self.cpu.min(other.cpu);
-        self.errors += other.errors;
-    }
-
     fn rps(&self) -> f64 {
         self.requests as f64 / self.wall.as_secs_f64()
     }
@@ -178,7 +235,7 @@ async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Meas
 async fn run(args: &[String]) -> Result<(), String> {
     let mut requests = 20_000u64;
     let mut concurrencies = Vec::new();
-    let mut rounds = 3u32;
+    let mut rounds = 5u32;
     let mut only: Option<String> = None;
     let mut diagnose = false;
     let mut external: Option<String> = None;
@@ -208,7 +265,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if concurrencies.is_empty() {
-        concurrencies = vec![1, 64];
+        concurrencies = vec![1, 8, 64];
     }
 
     // `--url URL`: a server started by hand (`push-bench serve`), so that a profiler
@@ -229,16 +286,16 @@ async fn run(args: &[String]) -> Result<(), String> {
     if let Some(only) = &only {
         scenarios.retain(|s| s.name.contains(only.as_str()));
     }
+    // Every round of every scenario is kept: the tables give medians over the rounds.
     let mut results: Vec<Measurement> = Vec::new();
     for &concurrency in &concurrencies {
         // Rounds interleave the scenarios, so a burst of load from elsewhere on the machine
-        // hits them alike; each keeps its best wall time and its least CPU time.
-        let first = results.len();
+        // hits them alike.
         for round in 0..rounds {
-            for (i, scenario) in scenarios.iter().enumerate() {
+            for scenario in &scenarios {
                 let m = measure(scenario, requests, concurrency).await;
                 eprintln!(
-                    "push-bench: round {round} {:<28} c={:<3} {:>9.0} req/s  {:>7.1} µs CPU/req  \
+                    "push-bench: round {round} {:<28} c={:<3} {:>9.0} req/s  {:>7.2} µs CPU/req  \
                      errors {}",
                     m.scenario,
                     m.concurrency,
@@ -246,10 +303,7 @@ async fn run(args: &[String]) -> Result<(), String> {
                     m.cpu_us_per_request(),
                     m.errors
                 );
-                match results.get_mut(first + i) {
-                    Some(best) => best.keep_best(&m),
-                    None => results.push(m),
-                }
+                results.push(m);
             }
         }
     }
@@ -336,7 +390,15 @@ async fn fanout_child(args: &[String]) -> Result<(), String> {
 /// Starts `push-bench serve` as a child process; its URL and the child (killed on drop).
 async fn start_server() -> Result<(String, tokio::process::Child), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut server = tokio::process::Command::new(exe)
+    // On its own core when the client was pinned to the other.
+    let mut command = if std::env::var_os("PUSH_BENCH_PINNED").is_some() {
+        let mut taskset = tokio::process::Command::new("taskset");
+        taskset.args(["-c", SERVER_CORE]).arg(exe);
+        taskset
+    } else {
+        tokio::process::Command::new(exe)
+    };
+    let mut server = command
         .arg("serve")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -386,60 +448,106 @@ async fn audience_child(args: &[String]) -> Result<(), String> {
     audience::run(&url, &settings).await
 }
 
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// The rounds of `name` at `concurrency`, in order.
+fn rounds_of<'a>(
+    results: &'a [Measurement],
+    name: &'a str,
+    concurrency: usize,
+) -> impl Iterator<Item = &'a Measurement> + 'a {
+    results
+        .iter()
+        .filter(move |m| m.scenario == name && m.concurrency == concurrency)
+}
+
+/// Each scenario's median figures, and their ratios to the short baseline.
 fn print_table(results: &[Measurement]) {
-    println!("| scenario | concurrency | requests | req/s | × bare | CPU µs/req | × bare |");
+    println!(
+        "| scenario | concurrency | requests × rounds | req/s (median) | × bare | CPU µs/req (median) | × bare |"
+    );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for m in results {
-        let bare = results
-            .iter()
-            .find(|b| b.scenario == scenarios::BARE && b.concurrency == m.concurrency);
-        let (rps_ratio, cpu_ratio) = bare.map_or((f64::NAN, f64::NAN), |b| {
-            (
-                m.rps() / b.rps(),
-                m.cpu_us_per_request() / b.cpu_us_per_request(),
-            )
-        });
+        if seen.contains(&(m.scenario, m.concurrency)) {
+            continue;
+        }
+        seen.push((m.scenario, m.concurrency));
+        let of = |name| rounds_of(results, name, m.concurrency).collect::<Vec<_>>();
+        let (own, bare) = (of(m.scenario), of(scenarios::BARE));
+        let rps = median(own.iter().map(|r| r.rps()).collect());
+        let cpu = median(own.iter().map(|r| r.cpu_us_per_request()).collect());
+        let bare_rps = median(bare.iter().map(|r| r.rps()).collect());
+        let bare_cpu = median(bare.iter().map(|r| r.cpu_us_per_request()).collect());
         println!(
-            "| {} | {} | {} | {:.0} | {:.3} | {:.1} | {:.3} |",
+            "| {} | {} | {} × {} | {rps:.0} | {:.3} | {cpu:.2} | {:.3} |",
             m.scenario,
             m.concurrency,
             m.requests,
-            m.rps(),
-            rps_ratio,
-            m.cpu_us_per_request(),
-            cpu_ratio
+            own.len(),
+            rps / bare_rps,
+            cpu / bare_cpu
         );
     }
 }
 
-/// Each SDK against its twin (a bare POST of the same bytes), at each concurrency: the ratios
-/// issue 9's targets are about (requests per second ≥ 0.95, CPU per request ≤ 1.10).
+/// Each SDK against its twin (a bare POST of the same bytes), at each concurrency: the median
+/// over the rounds of each round's ratio, with the lowest and highest round, and the A/A row
+/// (the twin against a copy of itself) for the method's own spread. Issue 19's targets:
+/// requests per second ≥ 0.95 and CPU per request ≤ 1.05.
 fn print_twin_table(results: &[Measurement]) {
-    let find = |name: &str, concurrency| {
-        results
-            .iter()
-            .find(|m| m.scenario == name && m.concurrency == concurrency)
-    };
     let mut rows = Vec::new();
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for m in results {
         let Some((_, twin)) = scenarios::TWINS.iter().find(|(sdk, _)| *sdk == m.scenario) else {
             continue;
         };
-        if let Some(t) = find(twin, m.concurrency) {
-            rows.push(format!(
-                "| {} | {} | {:.3} | {:.3} |",
-                m.scenario,
-                m.concurrency,
-                m.rps() / t.rps(),
-                m.cpu_us_per_request() / t.cpu_us_per_request()
-            ));
+        if seen.contains(&(m.scenario, m.concurrency)) {
+            continue;
         }
+        seen.push((m.scenario, m.concurrency));
+        let own: Vec<&Measurement> = rounds_of(results, m.scenario, m.concurrency).collect();
+        let other: Vec<&Measurement> = rounds_of(results, twin, m.concurrency).collect();
+        if own.is_empty() || own.len() != other.len() {
+            continue;
+        }
+        let ratios = |f: fn(&Measurement) -> f64| -> Vec<f64> {
+            own.iter().zip(&other).map(|(a, b)| f(a) / f(b)).collect()
+        };
+        let spread = |values: &[f64]| {
+            let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            format!("{lo:.3}–{hi:.3}")
+        };
+        let rps = ratios(Measurement::rps);
+        let cpu = ratios(Measurement::cpu_us_per_request);
+        rows.push(format!(
+            "| {} | {} | {} | {:.3} ({}) | {:.3} ({}) |",
+            m.scenario,
+            m.concurrency,
+            own.len(),
+            median(rps.clone()),
+            spread(&rps),
+            median(cpu.clone()),
+            spread(&cpu)
+        ));
     }
     if rows.is_empty() {
         return;
     }
-    println!("\n| SDK against its twin | concurrency | req/s × twin | CPU µs/req × twin |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "\n| SDK against its twin | concurrency | rounds | req/s × twin, median (range) | CPU µs/req × twin, median (range) |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
     for row in rows {
         println!("{row}");
     }

@@ -22,15 +22,20 @@ pub(crate) const BEAMS_KEY: &str =
     "3C7B4A6B2F1E0D9C8B7A6F5E4D3C2B1A0F9E8D7C6B5A4F3E2D1C0B9A8F7E6D5";
 
 /// Each SDK scenario and its twin: a bare POST of exactly the bytes that SDK sends, the
-/// baseline issue 9 names "(a)" (the same bytes, no signing).
-pub(crate) const TWINS: [(&str, &str); 3] = [
+/// baseline issue 9 names "(a)" (the same bytes, no signing). The last pair is A/A: the
+/// Channels twin against an identical copy of itself, the noise of the method.
+pub(crate) const TWINS: [(&str, &str); 4] = [
     ("channels trigger", "(a) bare POST, Channels bytes"),
     ("beams publish_to_interests", "(a) bare POST, Beams bytes"),
     (
         "pushpad notifications.create",
         "(a) bare POST, Pushpad bytes",
     ),
+    (A_A, "(a) bare POST, Channels bytes"),
 ];
+
+/// The copy of the Channels twin the A/A row compares with the twin.
+pub(crate) const A_A: &str = "A/A: (a) bare POST, Channels bytes again";
 
 /// Every throughput scenario, baseline first, in the order they run and print: the short
 /// baseline, the three SDKs, then their twins.
@@ -219,7 +224,7 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
 
 /// The twins of [`TWINS`], in the same order.
 fn twins(url: &str) -> Result<Vec<Scenario>, String> {
-    let [channels_name, beams_name, pushpad_name] = TWINS.map(|(_, twin)| twin);
+    let [channels_name, beams_name, pushpad_name, _] = TWINS.map(|(_, twin)| twin);
     let beams_twin = bare_twin(
         beams_name,
         format!("{url}/publish_api/v1/instances/{BEAMS_INSTANCE}/publishes/interests"),
@@ -254,13 +259,20 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
             channels_body.as_bytes(),
         )
         .map_err(|e| e.to_string())?;
-    let channels_twin = bare_twin(
-        channels_name,
-        format!("{url}/apps/1/events?{query}"),
-        &[("x-pusher-library", push_channels::LIBRARY)],
-        channels_body,
-    )?;
-    Ok(vec![channels_twin, beams_twin, pushpad_twin])
+    let channels_twin = |name| {
+        bare_twin(
+            name,
+            format!("{url}/apps/1/events?{query}"),
+            &[("x-pusher-library", push_channels::LIBRARY)],
+            channels_body,
+        )
+    };
+    Ok(vec![
+        channels_twin(channels_name)?,
+        beams_twin,
+        pushpad_twin,
+        channels_twin(A_A)?,
+    ])
 }
 
 /// A bare POST of the bytes an SDK sends (same URL, same headers, same body), without the

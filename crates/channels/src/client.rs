@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
 use crate::encryption::{MasterKey, NonceSource};
-use crate::signing::{check_request, sign_query};
+use crate::signing::signed_query;
 
 /// The value of the `X-Pusher-Library` header.
 pub const LIBRARY: &str = concat!("push-rs-channels ", env!("CARGO_PKG_VERSION"));
@@ -181,13 +181,7 @@ impl Client {
         params: &[(&str, &str)],
         body: &[u8],
     ) -> Result<String> {
-        check_request(path, params)?;
-        Ok(self.sign(method, path, params, body))
-    }
-
-    /// Signs this crate's own request (its parameters are valid by construction).
-    fn sign(&self, method: Method, path: &str, params: &[(&str, &str)], body: &[u8]) -> String {
-        sign_query(
+        signed_query(
             &self.inner.key,
             &self.inner.secret,
             method,
@@ -218,7 +212,7 @@ impl Client {
         request: Request,
         body: Vec<u8>,
     ) -> Result<T> {
-        let query = self.sign(Method::Post, request.path(), &[], &body);
+        let query = self.signed_query(Method::Post, request.path(), &[], &body)?;
         let request = request.query(query).json_body(body);
         let response = self.inner.transport.send(request).await?;
         decode(&response)
@@ -229,7 +223,7 @@ impl Client {
         path: &str,
         params: &[(&str, &str)],
     ) -> Result<T> {
-        let query = self.sign(Method::Get, path, params, &[]);
+        let query = self.signed_query(Method::Get, path, params, &[])?;
         let request = Request::new(Method::Get, format!("{path}?{query}"));
         let response = self.inner.transport.send(request).await?;
         decode(&response)

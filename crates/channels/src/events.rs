@@ -148,7 +148,7 @@ impl Client {
         for event in events {
             validate::channel_name(&event.channel)?;
             validate::event_name(&event.name)?;
-            check_event_options(event.socket_id.as_deref(), &event.info)?;
+            check_options(&event.options)?;
             let encrypted = if validate::is_encrypted_channel(&event.channel) {
                 Some(self.encrypt(&event.channel, &event.data)?)
             } else {
@@ -167,8 +167,8 @@ impl Client {
                 channel: &event.channel,
                 name: &event.name,
                 data: sealed.as_deref().unwrap_or(&event.data),
-                socket_id: event.socket_id.as_deref(),
-                info: info_param(&event.info),
+                socket_id: event.options.socket_id.as_deref(),
+                info: info_param(&event.options.info),
             })
             .collect();
         serde_json::to_vec(&BatchBody { batch })
@@ -341,8 +341,8 @@ pub struct BatchEvent {
     pub(crate) channel: String,
     pub(crate) name: String,
     pub(crate) data: String,
-    pub(crate) socket_id: Option<String>,
-    pub(crate) info: Vec<Attribute>,
+    /// The same options a trigger takes, for this one event.
+    pub(crate) options: TriggerOptions,
 }
 
 impl BatchEvent {
@@ -360,20 +360,19 @@ impl BatchEvent {
             channel: channel.into(),
             name: name.into(),
             data: event_data(data)?,
-            socket_id: None,
-            info: Vec::new(),
+            options: TriggerOptions::new(),
         })
     }
 
     /// Excludes this connection from receiving the event.
     pub fn socket_id(mut self, socket_id: impl Into<String>) -> Self {
-        self.socket_id = Some(socket_id.into());
+        self.options = std::mem::take(&mut self.options).socket_id(socket_id);
         self
     }
 
     /// Asks for these attributes of the event's channel.
     pub fn info(mut self, attributes: impl IntoIterator<Item = Attribute>) -> Self {
-        self.info = attributes.into_iter().collect();
+        self.options = std::mem::take(&mut self.options).info(attributes);
         self
     }
 
@@ -455,18 +454,13 @@ pub struct BatchResponse {
     pub batch: Vec<ChannelAttributes>,
 }
 
-/// Checks a trigger's options.
+/// Checks what one event may carry besides its data (a trigger's options, or a batch
+/// entry's): the excluded connection and the attributes asked for.
 pub(crate) fn check_options(options: &TriggerOptions) -> Result<()> {
-    check_event_options(options.socket_id.as_deref(), &options.info)
-}
-
-/// Checks what one event may carry besides its data: the excluded connection and the
-/// attributes asked for (shared by triggers and batch entries).
-pub(crate) fn check_event_options(socket_id: Option<&str>, info: &[Attribute]) -> Result<()> {
-    if let Some(socket_id) = socket_id {
+    if let Some(socket_id) = &options.socket_id {
         validate::socket_id(socket_id)?;
     }
-    if info.contains(&Attribute::Cache) {
+    if options.info.contains(&Attribute::Cache) {
         return Err(Error::invalid_input(
             "info",
             "`cache` can be asked for only by channel_info",

@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::client::Client;
 use crate::encryption::MasterKey;
 use crate::events::{
-    BatchEvent, BatchResponse, IntoChannels, TriggerOptions, TriggerResponse, check_event_options,
-    check_options, event_data,
+    BatchEvent, BatchResponse, IntoChannels, TriggerOptions, TriggerResponse, check_options,
+    event_data,
 };
 use crate::validate::{self, MAX_BATCH_EVENTS, MAX_CHANNELS_PER_TRIGGER};
 
@@ -180,7 +180,7 @@ impl Client {
     fn check_batch_event(&self, event: &BatchEvent) -> Result<()> {
         validate::channel_name(event.channel())?;
         validate::event_name(event.name())?;
-        check_event_options(event.socket_id.as_deref(), &event.info)?;
+        check_options(&event.options)?;
         let len = if validate::is_encrypted_channel(event.channel()) {
             self.master_key()?;
             MasterKey::sealed_len(event.data().len())

@@ -6,7 +6,7 @@
 //! `auth_signature` is appended last.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use push_core::{Error, HmacSha256Key, Method, Result, md5_hex};
+use push_core::{Error, HmacSha256Key, Method, Result};
 
 /// The auth version this crate signs with.
 pub const AUTH_VERSION: &str = "1.0";
@@ -82,13 +82,68 @@ pub fn signed_query(
     timestamp: u64,
 ) -> Result<String> {
     check_request(path, params)?;
-    Ok(sign_query(
-        key, secret, method, path, params, body, timestamp,
-    ))
+    let method = method.as_str();
+    // Room for every parameter and the signature: one allocation.
+    let mut query = String::with_capacity(
+        key.len()
+            + 150
+            + params
+                .iter()
+                .map(|(name, value)| name.len() + value.len() * 3 + 2)
+                .sum::<usize>(),
+    );
+    if params.is_empty() {
+        // Our own parameters are already in sorted order: no sorting, no per-key strings.
+        query.push_str("auth_key=");
+        query.push_str(key);
+        query.push_str("&auth_timestamp=");
+        push_decimal(&mut query, timestamp);
+        query.push_str("&auth_version=");
+        query.push_str(AUTH_VERSION);
+        if !body.is_empty() {
+            query.push_str("&body_md5=");
+            push_hex(&mut query, &md5(body));
+        }
+        let signature = signature(secret, method, path, &query);
+        return Ok(finish(query, &signature));
+    }
+    let timestamp = timestamp.to_string();
+    let body_md5 = (!body.is_empty()).then(|| {
+        let mut hex = String::with_capacity(32);
+        push_hex(&mut hex, &md5(body));
+        hex
+    });
+    let mut pairs: Vec<(String, &str)> = Vec::with_capacity(params.len() + 4);
+    pairs.push(("auth_key".to_owned(), key));
+    pairs.push(("auth_timestamp".to_owned(), &timestamp));
+    pairs.push(("auth_version".to_owned(), AUTH_VERSION));
+    if let Some(md5) = &body_md5 {
+        pairs.push(("body_md5".to_owned(), md5));
+    }
+    for (name, value) in params {
+        pairs.push((name.to_ascii_lowercase(), value));
+    }
+    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+
+    // Signed with the raw values; sent with each value encoded where a query needs it.
+    let mut wire = String::with_capacity(query.capacity());
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+            wire.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.push_str(value);
+        wire.push_str(name);
+        wire.push('=');
+        wire.extend(utf8_percent_encode(value, QUERY_VALUE));
+    }
+    Ok(finish(wire, &signature(secret, method, path, &query)))
 }
 
 /// The checks of [`signed_query`]: the path's shape and the caller's parameter names.
-pub(crate) fn check_request(path: &str, params: &[(&str, &str)]) -> Result<()> {
+fn check_request(path: &str, params: &[(&str, &str)]) -> Result<()> {
     if !path.starts_with('/') || path.contains(['?', '#']) {
         return Err(Error::invalid_input(
             "path",
@@ -125,64 +180,6 @@ pub(crate) fn check_request(path: &str, params: &[(&str, &str)]) -> Result<()> {
     Ok(())
 }
 
-/// [`signed_query`] for parameters already known to be valid (this crate's own).
-pub(crate) fn sign_query(
-    key: &str,
-    secret: &HmacSha256Key,
-    method: Method,
-    path: &str,
-    params: &[(&str, &str)],
-    body: &[u8],
-    timestamp: u64,
-) -> String {
-    let method = method.as_str();
-    let timestamp = timestamp.to_string();
-    let body_md5 = (!body.is_empty()).then(|| md5_hex(body));
-    let mut query = String::with_capacity(160 + params.len() * 32);
-    if params.is_empty() {
-        // Our own parameters are already in sorted order: no sorting, no per-key strings.
-        query.push_str("auth_key=");
-        query.push_str(key);
-        query.push_str("&auth_timestamp=");
-        query.push_str(&timestamp);
-        query.push_str("&auth_version=");
-        query.push_str(AUTH_VERSION);
-        if let Some(md5) = &body_md5 {
-            query.push_str("&body_md5=");
-            query.push_str(md5);
-        }
-        let signature = signature(secret, method, path, &query);
-        return finish(query, &signature);
-    }
-    let mut pairs: Vec<(String, &str)> = Vec::with_capacity(params.len() + 4);
-    pairs.push(("auth_key".to_owned(), key));
-    pairs.push(("auth_timestamp".to_owned(), &timestamp));
-    pairs.push(("auth_version".to_owned(), AUTH_VERSION));
-    if let Some(md5) = &body_md5 {
-        pairs.push(("body_md5".to_owned(), md5));
-    }
-    for (name, value) in params {
-        pairs.push((name.to_ascii_lowercase(), value));
-    }
-    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-
-    // Signed with the raw values; sent with each value encoded where a query needs it.
-    let mut wire = String::with_capacity(query.capacity());
-    for (i, (name, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            query.push('&');
-            wire.push('&');
-        }
-        query.push_str(name);
-        query.push('=');
-        query.push_str(value);
-        wire.push_str(name);
-        wire.push('=');
-        wire.extend(utf8_percent_encode(value, QUERY_VALUE));
-    }
-    finish(wire, &signature(secret, method, path, &query))
-}
-
 /// The signature of `METHOD\nPATH\nSIGNED`.
 fn signature(secret: &HmacSha256Key, method: &str, path: &str, signed: &str) -> [u8; 32] {
     secret.sign_parts(&[
@@ -211,10 +208,50 @@ pub(crate) fn auth_string(key: &str, secret: &HmacSha256Key, parts: &[&[u8]]) ->
     out
 }
 
+/// The MD5 digest of `data` (Channels' `body_md5`).
+fn md5(data: &[u8]) -> [u8; 16] {
+    use md5::Digest as _;
+    md5::Md5::digest(data).into()
+}
+
+/// Appends `n` in decimal, without the formatting machinery.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 fn push_hex(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for b in bytes {
         out.push(DIGITS[usize::from(b >> 4)] as char);
         out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_and_digests_match_the_standard_forms() {
+        for n in [0, 7, 10, 1_353_088_179, u64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        let mut hex = String::new();
+        push_hex(&mut hex, &md5(b"abc"));
+        assert_eq!(hex, push_core::md5_hex(b"abc"));
     }
 }

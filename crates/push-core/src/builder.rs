@@ -12,7 +12,7 @@ use crate::response::{ErrorParser, default_error_parser};
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::secret::Secret;
 use crate::transport::{Inner, Transport};
-use crate::url::{redacted_url, shown_url};
+use crate::url::{address, redacted_url, shown_url};
 
 /// The default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -247,12 +247,20 @@ impl TransportBuilder {
             }
         };
 
+        // A JSON body's headers, ready for the requests that have one (most of them).
+        let mut json_headers = headers.clone();
+        json_headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
+                address: address(&parsed),
                 base_path: parsed.path().trim_end_matches('/').to_owned(),
                 base_url,
                 headers,
+                json_headers,
                 timeout: self.timeout,
                 retry: self.retry,
                 sleeper: self.sleeper,

@@ -14,7 +14,7 @@ use crate::request::{Request, Target};
 use crate::response::{BodyError, ErrorParser, MAX_RESPONSE_BODY, Response, read_body};
 use crate::retry::{Outcome, RetryPolicy, Sleeper, parse_retry_after};
 use crate::retry_loop::{self, Attempt, Timing};
-use crate::url::{Endpoint, address, parse_exact};
+use crate::url::{Endpoint, parse_exact};
 
 /// Sends requests: one pooled HTTP client, default headers, timeouts and retries.
 ///
@@ -30,7 +30,12 @@ pub(crate) struct Inner {
     pub(crate) base_url: String,
     /// The base URL's path without its trailing `/` (empty for the root).
     pub(crate) base_path: String,
+    /// The base URL's `host:port`, which every request reaches; named in connection errors.
+    pub(crate) address: String,
+    /// The default headers.
     pub(crate) headers: HeaderMap,
+    /// The default headers and `Content-Type: application/json`.
+    pub(crate) json_headers: HeaderMap,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Sleeper,
@@ -77,10 +82,8 @@ impl Transport {
                 "an endpoint path starts with / and has no query or fragment",
             ));
         }
-        Ok(Endpoint {
-            url: parse_exact(&self.inner.base_url, &self.inner.base_path, path)?,
-            path: path.into(),
-        })
+        let url = parse_exact(&self.inner.base_url, &self.inner.base_path, path)?;
+        Ok(Endpoint::new(url, path))
     }
 
     /// The retry policy in force.
@@ -112,13 +115,7 @@ impl Transport {
     /// (never the query, where Channels signs), `http.response.status_code`,
     /// `http.request.resend_count` and `error.type`.
     pub async fn send(&self, request: Request) -> Result<Response> {
-        let inner = &*self.inner;
-        let url = match &request.target {
-            Target::Relative(path_and_query) => {
-                parse_exact(&inner.base_url, &inner.base_path, path_and_query)?
-            }
-            Target::Endpoint { endpoint, query } => endpoint.url_with(query.as_deref())?,
-        };
+        let url = self.url_of(&request)?;
         let span = tracing::debug_span!(
             "push_request",
             "otel.name" = request.method.as_str(),
@@ -131,7 +128,7 @@ impl Transport {
             "http.request.resend_count" = Empty,
             "error.type" = Empty,
         );
-        let result = self.send_to(&request, &url).instrument(span.clone()).await;
+        let result = self.send_to(&request, url).instrument(span.clone()).await;
         match &result {
             Ok(response) => {
                 span.record("http.response.status_code", response.status);
@@ -146,11 +143,11 @@ impl Transport {
         result
     }
 
-    async fn send_to(&self, request: &Request, url: &reqwest::Url) -> Result<Response> {
+    async fn send_to(&self, request: &Request, url: reqwest::Url) -> Result<Response> {
         let inner = &*self.inner;
-        // The request's own headers, checked once; the shared defaults are added per attempt
-        // (one copy of the default map an attempt, not two).
-        let mut extra = Vec::with_capacity(request.headers.len() + 1);
+        // The request's own headers, checked once; they are added to a copy of the defaults
+        // each attempt (the JSON defaults are ready-made).
+        let mut extra = Vec::with_capacity(request.headers.len());
         for (name, value) in &request.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::invalid_input("header", format!("{name:?} is not valid")))?;
@@ -159,47 +156,85 @@ impl Transport {
             })?;
             extra.push((header_name, header_value));
         }
-        if let Some(content_type) = request.content_type {
-            extra.push((header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
-        }
-        let address = address(url);
+        let defaults = match request.content_type {
+            None => &inner.headers,
+            Some("application/json") => &inner.json_headers,
+            Some(other) => {
+                extra.push((header::CONTENT_TYPE, HeaderValue::from_static(other)));
+                &inner.headers
+            }
+        };
         let timing = Timing {
             now: &Instant::now,
             sleeper: &inner.sleeper,
         };
         let started = Instant::now();
+        // The first attempt takes the URL; a retry, rare, makes it again.
+        let mut first = Some(url);
         retry_loop::run(
             &inner.retry,
             inner.timeout,
             request.is_idempotent(),
             &timing,
             |elapsed| Error::Timeout {
-                address: address.clone(),
+                address: inner.address.clone(),
                 elapsed,
                 source: None,
             },
-            |attempt| self.attempt(request, url, &extra, attempt, &address, started),
+            |attempt| {
+                let url = first.take().map_or_else(|| self.url_of(request), Ok);
+                self.attempt(request, url, defaults, &extra, attempt, started)
+            },
         )
         .await
     }
 
-    /// One attempt: what happened (for the classifier) and what to return if we stop here.
+    /// The URL `request` goes to.
+    fn url_of(&self, request: &Request) -> Result<reqwest::Url> {
+        let inner = &*self.inner;
+        match &request.target {
+            Target::Relative(path_and_query) => {
+                parse_exact(&inner.base_url, &inner.base_path, path_and_query)
+            }
+            Target::Endpoint { endpoint, query } => endpoint.url_with(query.as_deref()),
+        }
+    }
+
+    /// One attempt: writes the request, reads the whole answer, and says what happened (for
+    /// the classifier) and what to return if the loop stops here.
     async fn attempt(
         &self,
         request: &Request,
-        url: &reqwest::Url,
+        url: Result<reqwest::Url>,
+        defaults: &HeaderMap,
         extra: &[(HeaderName, HeaderValue)],
         attempt: Attempt,
-        address: &str,
         started: Instant,
     ) -> (Outcome, Result<Response>) {
+        let inner = &*self.inner;
+        let url = match url {
+            Ok(url) => url,
+            Err(err) => return (Outcome::ConnectFailed, Err(err)),
+        };
         if attempt.number > 1 {
             tracing::Span::current().record("http.request.resend_count", attempt.number - 1);
         }
+        // The request is assembled in place: the copy of the default headers becomes its
+        // header map (a builder would insert them one by one into another map).
+        let mut outgoing = reqwest::Request::new(request.method.to_reqwest(), url);
+        *outgoing.headers_mut() = defaults.clone();
+        for (name, value) in extra {
+            outgoing.headers_mut().append(name.clone(), value.clone());
+        }
+        *outgoing.timeout_mut() = Some(attempt.timeout);
+        if let Some(body) = &request.body {
+            *outgoing.body_mut() = Some(body.clone().into());
+        }
         let attempt_started = Instant::now();
-        let (outcome, result) = self
-            .exchange(request, url, extra, attempt, address, started)
-            .await;
+        let (outcome, result) = match inner.client.execute(outgoing).await {
+            Ok(response) => self.read(response, started).await,
+            Err(err) => transport_failure(err, &inner.address, started),
+        };
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
         let number = attempt.number;
         match &result {
@@ -220,38 +255,20 @@ impl Transport {
         (outcome, result)
     }
 
-    /// Writes the request and reads the whole answer.
-    async fn exchange(
+    /// Reads an answer whole: a 2xx is the [`Response`], anything else the provider's error.
+    async fn read(
         &self,
-        request: &Request,
-        url: &reqwest::Url,
-        extra: &[(HeaderName, HeaderValue)],
-        attempt: Attempt,
-        address: &str,
+        mut response: reqwest::Response,
         started: Instant,
     ) -> (Outcome, Result<Response>) {
-        let inner = &*self.inner;
-        // The request is assembled in place: the copy of the default headers becomes its
-        // header map (a builder would insert them one by one into another map).
-        let mut outgoing = reqwest::Request::new(request.method.to_reqwest(), url.clone());
-        *outgoing.headers_mut() = inner.headers.clone();
-        for (name, value) in extra {
-            outgoing.headers_mut().append(name.clone(), value.clone());
-        }
-        *outgoing.timeout_mut() = Some(attempt.timeout);
-        if let Some(body) = &request.body {
-            *outgoing.body_mut() = Some(body.clone().into());
-        }
-        let mut response = match inner.client.execute(outgoing).await {
-            Ok(response) => response,
-            Err(err) => return transport_failure(err, address, started),
-        };
         let status = response.status().as_u16();
         // Taken, not copied: the body is read through the response without its headers.
         let resp_headers = std::mem::take(response.headers_mut());
         let body = match read_body(response).await {
             Ok(body) => body,
-            Err(BodyError::Transport(err)) => return transport_failure(err, address, started),
+            Err(BodyError::Transport(err)) => {
+                return transport_failure(err, &self.inner.address, started);
+            }
             Err(BodyError::TooLarge) => {
                 return (
                     Outcome::Status {

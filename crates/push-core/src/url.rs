@@ -10,33 +10,43 @@ use crate::error::{Error, Result};
 ///
 /// Parsing a URL costs more than anything else a request needs before it is written (several
 /// thousand instructions for a long path); a provider keeps an `Endpoint` for each path it
-/// calls often and sends [`Request::to`](crate::Request::to) it. Cloning copies the URL text.
+/// calls often and sends [`Request::to`](crate::Request::to) it. Cloning is cheap (an `Arc`).
 #[derive(Clone)]
-pub struct Endpoint {
-    pub(crate) url: reqwest::Url,
-    pub(crate) path: Arc<str>,
+pub struct Endpoint(Arc<Parsed>);
+
+struct Parsed {
+    url: reqwest::Url,
+    path: String,
 }
 
 impl Endpoint {
+    pub(crate) fn new(url: reqwest::Url, path: &str) -> Self {
+        Self(Arc::new(Parsed {
+            url,
+            path: path.to_owned(),
+        }))
+    }
+
     /// The path it was made from, relative to the base URL (as given to
     /// [`Transport::endpoint`](crate::Transport::endpoint)).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// The URL a request with `query` goes to. A query made only of visible ASCII other than
     /// `#` is set on a copy of the parsed URL, which parses the query alone and gives the URL
     /// that parsing the whole text would give; anything else parses the whole text.
     pub(crate) fn url_with(&self, query: Option<&str>) -> Result<reqwest::Url> {
+        let url = &self.0.url;
         let Some(query) = query else {
-            return Ok(self.url.clone());
+            return Ok(url.clone());
         };
         if query.bytes().all(|b| b.is_ascii_graphic() && b != b'#') {
-            let mut url = self.url.clone();
+            let mut url = url.clone();
             url.set_query(Some(query));
             return Ok(url);
         }
-        parse_url(&format!("{}?{query}", self.url))
+        parse_url(&format!("{url}?{query}"))
     }
 }
 
@@ -179,10 +189,7 @@ mod tests {
         ) {
             // Built as `Transport::endpoint` builds it (a transport per case would load the
             // system's certificates 512 times).
-            let endpoint = Endpoint {
-                url: parse_url(&format!("{base}{path}")).unwrap(),
-                path: path.as_str().into(),
-            };
+            let endpoint = Endpoint::new(parse_url(&format!("{base}{path}")).unwrap(), &path);
             let whole = reqwest::Url::parse(&format!("{base}{path}?{query}"));
             match (endpoint.url_with(Some(&query)), whole) {
                 (Ok(fast), Ok(whole)) => prop_assert_eq!(fast.as_str(), whole.as_str()),
