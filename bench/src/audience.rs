@@ -11,7 +11,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 
 use crate::scenarios::{BEAMS_INSTANCE, BEAMS_KEY, beams_request};
-use crate::{cpu_time, status_kib};
+use crate::{SplitCost, cpu_time, split_call, status_kib};
 
 /// The head of the table [`run`] prints one row of.
 pub(crate) const HEADER: &str = "| users | ids held as | requests | concurrency | wall s | req/s | \
@@ -58,23 +58,17 @@ async fn publish<S: AsRef<str>>(url: &str, settings: &Audience, ids: &[S]) -> Re
         .build()
         .map_err(|e| e.to_string())?;
     let request = beams_request();
-    let cpu_start = cpu_time();
-    let start = Instant::now();
-    let chunks = client
-        .publish_to_users_chunked(ids, &request)
-        .await
-        .map_err(|e| e.to_string())?;
-    let wall = start.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu_start);
-    let peak = status_kib("VmHWM");
-    let failed = chunks.iter().filter(|c| c.result.is_err()).count();
-    let covered: usize = chunks.iter().map(|c| c.covered.len()).sum();
-    if failed > 0 || covered != users {
-        return Err(format!(
-            "{failed} of {} chunks failed, {covered} of {users} users covered",
-            chunks.len()
-        ));
-    }
+    let SplitCost {
+        chunks,
+        wall,
+        cpu,
+        peak_kib: peak,
+    } = split_call(
+        client.publish_to_users_chunked(ids, &request),
+        users,
+        "users",
+    )
+    .await?;
 
     // The baseline: as many bare POSTs, each with a body the size of the first chunk's.
     let first = chunks

@@ -2,11 +2,9 @@
 //! with encrypted channels mixed in), run in its own process so that the peak RSS it reports
 //! (`VmHWM`) belongs to it alone.
 
-use std::time::Instant;
-
 use push_channels::{MasterKey, TriggerOptions};
 
-use crate::{cpu_time, status_kib};
+use crate::{SplitCost, split_call, status_kib};
 
 /// The head of the table [`run`] prints one row of.
 pub(crate) const HEADER: &str = "| channels | of them encrypted | requests | concurrency | wall ms | \
@@ -46,24 +44,14 @@ pub(crate) async fn run(url: &str, settings: &Fanout) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     let data =
         serde_json::json!({"message": "hello world, this is a 100-byte-ish payload for the bench"});
-    let cpu_start = cpu_time();
-    let start = Instant::now();
-    let chunks = client
-        .trigger_chunked(&channels[..], "announcement", &data, &TriggerOptions::new())
-        .await
-        .map_err(|e| e.to_string())?;
-    let wall = start.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu_start);
-    let peak = status_kib("VmHWM");
-    let failed = chunks.iter().filter(|c| c.result.is_err()).count();
-    let covered: usize = chunks.iter().map(|c| c.covered.len()).sum();
-    if failed > 0 || covered != channels.len() {
-        return Err(format!(
-            "{failed} of {} chunks failed, {covered} of {} channels covered",
-            chunks.len(),
-            channels.len()
-        ));
-    }
+    let options = TriggerOptions::new();
+    let call = client.trigger_chunked(&channels[..], "announcement", &data, &options);
+    let SplitCost {
+        chunks,
+        wall,
+        cpu,
+        peak_kib: peak,
+    } = split_call(call, channels.len(), "channels").await?;
     println!(
         "| {} | {encrypted} | {} | {} | {:.0} | {} | {:.1} | {:.1} |",
         channels.len(),

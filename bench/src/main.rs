@@ -174,6 +174,44 @@ pub(crate) fn cpu_time() -> Duration {
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
+/// What one split call cost, measured around it.
+pub(crate) struct SplitCost<T> {
+    pub(crate) chunks: Vec<push_core::ChunkResult<T>>,
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Duration,
+    /// The process's peak RSS after the call, in KiB.
+    pub(crate) peak_kib: u64,
+}
+
+/// Runs a `*_chunked` call, timing it, and checks that every chunk succeeded and that the
+/// chunks covered `items` items, called `what` in the message.
+pub(crate) async fn split_call<T>(
+    call: impl Future<Output = push_core::Result<Vec<push_core::ChunkResult<T>>>>,
+    items: usize,
+    what: &str,
+) -> Result<SplitCost<T>, String> {
+    let cpu_start = cpu_time();
+    let start = Instant::now();
+    let chunks = call.await.map_err(|e| e.to_string())?;
+    let wall = start.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_start);
+    let peak_kib = status_kib("VmHWM");
+    let failed = chunks.iter().filter(|c| c.result.is_err()).count();
+    let covered: usize = chunks.iter().map(|c| c.covered.len()).sum();
+    if failed > 0 || covered != items {
+        return Err(format!(
+            "{failed} of {} chunks failed, {covered} of {items} {what} covered",
+            chunks.len()
+        ));
+    }
+    Ok(SplitCost {
+        chunks,
+        wall,
+        cpu,
+        peak_kib,
+    })
+}
+
 /// A `kB` field of `/proc/self/status` (`VmRSS`, `VmHWM`), in KiB; 0 when unreadable.
 pub(crate) fn status_kib(field: &str) -> u64 {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
@@ -357,34 +395,54 @@ async fn run(args: &[String]) -> Result<(), String> {
 
 /// `push-bench fanout`: the Channels fan-out scenario against a running server.
 async fn fanout_child(args: &[String]) -> Result<(), String> {
-    let mut url = None;
+    let child = ChildArgs::parse(args)?;
     let mut settings = fanout::Fanout {
         channels: 10_000,
         encrypted_every: 0,
         concurrency: push_channels::DEFAULT_CHUNK_CONCURRENCY,
     };
-    let mut header = true;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let value = iter.next().ok_or(format!("{arg} needs a value"))?;
-        match arg.as_str() {
-            "--url" => url = Some(value.clone()),
-            "--header" => header = value != "false",
-            "--channels" => settings.channels = value.parse().map_err(|_| "bad --channels")?,
-            "--encrypted-every" => {
-                settings.encrypted_every = value.parse().map_err(|_| "bad --encrypted-every")?;
-            }
-            "--chunk-concurrency" => {
-                settings.concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
-            }
+    for &(name, value) in &child.rest {
+        match name {
+            "--channels" => settings.channels = number(name, value)?,
+            "--encrypted-every" => settings.encrypted_every = number(name, value)?,
+            "--chunk-concurrency" => settings.concurrency = number(name, value)?,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
-    if header {
+    if child.header {
         println!("{}", fanout::HEADER);
     }
-    fanout::run(&url, &settings).await
+    fanout::run(&child.url, &settings).await
+}
+
+/// What every child run takes (`--url`, `--header`) and the rest of its `--name value` pairs.
+struct ChildArgs<'a> {
+    url: String,
+    header: bool,
+    rest: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> ChildArgs<'a> {
+    fn parse(args: &'a [String]) -> Result<Self, String> {
+        let (mut url, mut header, mut rest) = (None, true, Vec::new());
+        for pair in args.chunks(2) {
+            let [name, value] = pair else {
+                return Err(format!("{} needs a value", pair[0]));
+            };
+            match name.as_str() {
+                "--url" => url = Some(value.clone()),
+                "--header" => header = value != "false",
+                _ => rest.push((name.as_str(), value.as_str())),
+            }
+        }
+        let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
+        Ok(Self { url, header, rest })
+    }
+}
+
+/// `value` of option `name` as a number.
+fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
+    value.parse().map_err(|_| format!("bad {name}: {value:?}"))
 }
 
 /// Starts `push-bench serve` as a child process; its URL and the child (killed on drop).
@@ -420,32 +478,24 @@ const DEFAULT_CHUNK_CONCURRENCY: usize = 16;
 
 /// `push-bench audience`: the large-audience scenario against a running server.
 async fn audience_child(args: &[String]) -> Result<(), String> {
-    let mut url = None;
+    let child = ChildArgs::parse(args)?;
     let mut settings = audience::Audience {
         users: 1_000_000,
         concurrency: DEFAULT_CHUNK_CONCURRENCY,
         compact: false,
     };
-    let mut header = true;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let value = iter.next().ok_or(format!("{arg} needs a value"))?;
-        match arg.as_str() {
-            "--url" => url = Some(value.clone()),
+    for &(name, value) in &child.rest {
+        match name {
             "--ids" => settings.compact = value == "compact",
-            "--header" => header = value != "false",
-            "--users" => settings.users = value.parse().map_err(|_| "bad --users")?,
-            "--chunk-concurrency" => {
-                settings.concurrency = value.parse().map_err(|_| "bad --chunk-concurrency")?;
-            }
+            "--users" => settings.users = number(name, value)?,
+            "--chunk-concurrency" => settings.concurrency = number(name, value)?,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    let url = url.ok_or(format!("--url is required\n{USAGE}"))?;
-    if header {
+    if child.header {
         println!("{}", audience::HEADER);
     }
-    audience::run(&url, &settings).await
+    audience::run(&child.url, &settings).await
 }
 
 /// The median of `values` (the mean of the middle two for an even count).

@@ -47,23 +47,31 @@ pub(crate) fn all(url: &str) -> Result<Vec<Scenario>, String> {
 
 /// (a) The baseline: one shared `reqwest::Client`, a static body, no signing, no retries.
 fn bare(url: &str) -> Result<Scenario, String> {
+    bare_post(BARE, url, None)
+}
+
+/// A bare POST of the baseline's body to the events path, with a per-request timeout or none.
+fn bare_post(
+    name: &'static str,
+    url: &str,
+    timeout: Option<std::time::Duration>,
+) -> Result<Scenario, String> {
     let client = reqwest::Client::builder()
         .build()
         .map_err(|e| e.to_string())?;
     let bare_url = format!("{url}/apps/1/events");
     Ok(Scenario {
-        name: BARE,
+        name,
         call: Arc::new(move |_| {
-            let client = client.clone();
-            let url = bare_url.clone();
+            let mut request = client
+                .post(bare_url.clone())
+                .header("content-type", "application/json")
+                .body(BODY);
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
             Box::pin(async move {
-                let resp = client
-                    .post(url)
-                    .header("content-type", "application/json")
-                    .body(BODY)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let resp = request.send().await.map_err(|e| e.to_string())?;
                 let status = resp.status();
                 resp.bytes().await.map_err(|e| e.to_string())?;
                 if status.is_success() {
@@ -180,28 +188,11 @@ fn pushpad(url: &str) -> Result<Scenario, String> {
 /// (`push-bench run --diagnose true`): the baseline plus a per-request timeout, and push-core's
 /// transport alone with the baseline's static body (no provider code).
 pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
-    let client = reqwest::Client::builder()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let bare_url = format!("{url}/apps/1/events");
-    let timeout = Scenario {
-        name: "diag: bare + 30 s timeout",
-        call: Arc::new(move |_| {
-            let client = client.clone();
-            let url = bare_url.clone();
-            Box::pin(async move {
-                let resp = client
-                    .post(url)
-                    .header("content-type", "application/json")
-                    .timeout(std::time::Duration::from_secs(30))
-                    .body(BODY)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                resp.bytes().await.map(drop).map_err(|e| e.to_string())
-            })
-        }),
-    };
+    let timeout = bare_post(
+        "diag: bare + 30 s timeout",
+        url,
+        Some(std::time::Duration::from_secs(30)),
+    )?;
     let transport = push_core::Transport::builder(url)
         .build()
         .map_err(|e| e.to_string())?;
