@@ -3,6 +3,7 @@
 
 pub mod fault_server;
 pub mod faults;
+pub mod secrets;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
