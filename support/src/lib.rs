@@ -1,6 +1,7 @@
 //! Test helpers shared by the push-rs crates' integration suites. Not published: the provider
 //! crates use it as a path-only dev-dependency, which `cargo publish` leaves out.
 
+pub mod concurrency;
 pub mod fault_server;
 pub mod faults;
 pub mod secrets;

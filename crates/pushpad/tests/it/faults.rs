@@ -11,7 +11,7 @@ use push_test_support::faults::{FaultCase, SLACK, TIMEOUT, policy, run_table};
 
 use push_pushpad::{Client, Error, NewNotification, RetryPolicy};
 
-use crate::common::TOKEN;
+use crate::common::{TOKEN, builder_at};
 
 /// The shared misbehaving server ([`push_test_support::fault_server`]), through the test-support conveniences.
 pub(crate) use push_test_support::fault_server::{Act, Seen};
@@ -27,9 +27,7 @@ fn says(result: &Result<String, Error>, text: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 fn client(uri: &str, policy: RetryPolicy) -> Client {
-    Client::builder(TOKEN)
-        .project_id(123)
-        .base_url(format!("{uri}/api/v1"))
+    builder_at(uri)
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .retry_policy(policy)

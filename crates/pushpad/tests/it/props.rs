@@ -20,7 +20,7 @@ use push_pushpad::{
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
-use crate::common::TOKEN;
+use crate::common::{TOKEN, client_at};
 use crate::faults::{Act, Seen, Server, answer};
 
 const CASES: u32 = 256;
@@ -61,12 +61,7 @@ impl Env {
             .build()
             .unwrap();
         let server = rt.block_on(Server::start(respond));
-        let client = Client::builder(TOKEN)
-            .project_id(123)
-            .base_url(format!("{}/api/v1", server.uri()))
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
+        let client = client_at(&server.uri(), RetryPolicy::none());
         Self { rt, server, client }
     }
 

@@ -19,7 +19,7 @@ use push_test_support::secrets::{
 };
 use push_test_support::show;
 
-use crate::common::TOKEN;
+use crate::common::{TOKEN, builder_at};
 use crate::faults::{Act, Seen, Server, answer, answer_with};
 
 const PROXY_PASSWORD: &str = "proxy-pass-4f9c2e";
@@ -107,9 +107,7 @@ fn no_secret_in_any_output() {
     // Builders, clients and their errors.
     let policy = quick_retries();
     let builder = || {
-        Client::builder(TOKEN)
-            .project_id(123)
-            .base_url(format!("{}/api/v1", server.uri()))
+        builder_at(&server.uri())
             .timeout(Duration::from_millis(300))
             .retry_policy(policy.clone())
             .sleeper(Sleeper::tokio())

@@ -7,7 +7,7 @@ use push_pushpad::*;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
-use super::common::{TOKEN, client};
+use super::common::{TOKEN, builder_at, client};
 use super::routes::{self, catch_all};
 
 #[tokio::test]
@@ -425,9 +425,7 @@ fn parse_error_shapes() {
 }
 
 fn retrying_client(server: &MockServer) -> Client {
-    Client::builder(TOKEN)
-        .project_id(123)
-        .base_url(format!("{}/api/v1", server.uri()))
+    builder_at(&server.uri())
         .retry_policy(RetryPolicy::default().max_attempts(3))
         .sleeper(Sleeper::new(|_| async {}))
         .build()
