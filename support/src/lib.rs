@@ -4,6 +4,7 @@
 pub mod concurrency;
 pub mod fault_server;
 pub mod faults;
+pub mod props;
 pub mod secrets;
 
 use std::io::Write;
