@@ -4,6 +4,7 @@
 pub mod concurrency;
 pub mod fault_server;
 pub mod faults;
+pub mod mock;
 pub mod props;
 pub mod secrets;
 

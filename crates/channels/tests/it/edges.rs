@@ -3,7 +3,8 @@
 
 use push_channels::{Attribute, Client, Error, Method, PresenceMember, UserData, WebhookEvent};
 use push_core::hmac_sha256_hex;
-use wiremock::matchers::{any, method, path};
+use push_test_support::mock::serving;
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
@@ -167,13 +168,7 @@ async fn every_path_segment_reaches_the_server_as_given() {
 
 #[tokio::test]
 async fn send_to_user_takes_any_user_id_and_trigger_never_a_per_user_channel() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/apps/123456/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving("POST", "/apps/123456/events", "{}", 1).await;
     let client = fixed_client(&server.uri());
     client.send_to_user("ünï 1", "e", "d").await.unwrap();
     let body: serde_json::Value =

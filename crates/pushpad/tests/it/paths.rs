@@ -6,8 +6,10 @@
 //! prefix, which every path must keep in front of it.
 
 use push_pushpad::*;
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use push_test_support::mock::serving;
 
 use super::common::TOKEN;
 
@@ -136,13 +138,7 @@ async fn every_path_is_exact_under_any_base_url_prefix() {
 /// uids and tags that look like path syntax stay in the query, each exactly one value.
 #[tokio::test]
 async fn filters_that_look_like_paths_stay_in_the_query() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects/123/subscriptions"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving("GET", "/api/v1/projects/123/subscriptions", "[]", 1).await;
     let c = client_at(format!("{}/api/v1", server.uri()));
     let q = SubscriptionQuery::new()
         .uids(["../x", "a/b", "%2e%2e", "é", "a&b=c"])
