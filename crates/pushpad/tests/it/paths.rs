@@ -40,46 +40,33 @@ fn answer(req: &Request) -> ResponseTemplate {
 
 /// Runs every call once with the given id.
 async fn every_call(c: &Client, id: u64) {
-    let n = c.notifications();
-    let s = c.subscriptions();
-    let s2 = c.subscriptions().in_project(id);
+    let (n, n2) = (c.notifications(), c.notifications().in_project(id));
+    let (s, s2) = (c.subscriptions(), c.subscriptions().in_project(id));
+    let (p, snd) = (c.projects(), c.senders());
     let q = SubscriptionQuery::new();
-    n.create(&NewNotification::new("b")).await.unwrap();
-    c.notifications()
-        .in_project(id)
-        .create(&NewNotification::new("b"))
-        .await
-        .unwrap();
-    n.all(&NotificationQuery::new()).await.unwrap();
-    n.get(id).await.unwrap();
-    n.cancel(id).await.unwrap();
-    s.all(&q).await.unwrap();
-    s2.count(&q).await.unwrap();
-    s.create(&NewSubscription::new("https://e")).await.unwrap();
-    s2.get(id).await.unwrap();
-    s.update(id, &SubscriptionUpdate::new().uid("u"))
-        .await
-        .unwrap();
-    s2.delete(id).await.unwrap();
-    c.projects().all().await.unwrap();
-    c.projects()
-        .create(&NewProject::new(1, "n", "https://w"))
-        .await
-        .unwrap();
-    c.projects().get(id).await.unwrap();
-    c.projects()
-        .update(id, &ProjectUpdate::new().name("m"))
-        .await
-        .unwrap();
-    c.projects().delete(id).await.unwrap();
-    c.senders().all().await.unwrap();
-    c.senders().create(&NewSender::new("n")).await.unwrap();
-    c.senders().get(id).await.unwrap();
-    c.senders()
-        .update(id, &SenderUpdate::new().name("m"))
-        .await
-        .unwrap();
-    c.senders().delete(id).await.unwrap();
+    await_ok! {
+        n.create(&NewNotification::new("b"));
+        n2.create(&NewNotification::new("b"));
+        n.all(&NotificationQuery::new());
+        n.get(id);
+        n.cancel(id);
+        s.all(&q);
+        s2.count(&q);
+        s.create(&NewSubscription::new("https://e"));
+        s2.get(id);
+        s.update(id, &SubscriptionUpdate::new().uid("u"));
+        s2.delete(id);
+        p.all();
+        p.create(&NewProject::new(1, "n", "https://w"));
+        p.get(id);
+        p.update(id, &ProjectUpdate::new().name("m"));
+        p.delete(id);
+        snd.all();
+        snd.create(&NewSender::new("n"));
+        snd.get(id);
+        snd.update(id, &SenderUpdate::new().name("m"));
+        snd.delete(id);
+    }
 }
 
 fn expected(prefix: &str, id: u64) -> Vec<String> {
