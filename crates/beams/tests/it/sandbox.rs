@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use push_beams::sandbox::{Audience, Fault, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
-use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
+use push_beams::{Apns, ChunkResult, Client, Fcm, PublishRequest, Web};
 use push_core::{Request, RetryPolicy, Secret, Transport};
 
 fn request() -> PublishRequest {
@@ -12,6 +12,22 @@ fn request() -> PublishRequest {
         .apns(Apns::new().alert("Hello", "Hello, world!"))
         .fcm(Fcm::new().notification("Hello", "Hello, world!"))
         .web(Web::new().title("Hello").body("Hello, world!"))
+}
+
+/// A sandbox and its own client.
+async fn started() -> (Sandbox, Client) {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    (sandbox, client)
+}
+
+/// Checks that every chunk of a chunked publish succeeded, naming the first that did not.
+fn assert_all_sent(chunks: &[ChunkResult<String>]) {
+    assert!(
+        chunks.iter().all(|c| c.result.is_ok()),
+        "{:?}",
+        chunks.iter().find(|c| c.result.is_err())
+    );
 }
 
 /// Every id the sandbox received, in order, checking that no request carried more than one
@@ -36,8 +52,7 @@ fn received_ids(sandbox: &Sandbox) -> Vec<String> {
 
 #[tokio::test]
 async fn publishes_and_deletions_are_accepted_and_recorded() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let to_interests = client
         .publish_to_interests(&["donuts", "hello"], &request())
         .await
@@ -71,15 +86,14 @@ async fn publishes_and_deletions_are_accepted_and_recorded() {
 
 #[tokio::test]
 async fn a_large_audience_arrives_whole_in_compliant_requests() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let users: Vec<String> = (0..4321).map(|i| format!("user-{i}")).collect();
     let chunks = client
         .publish_to_users_chunked(&users, &request())
         .await
         .unwrap();
     assert_eq!(chunks.len(), 5);
-    assert!(chunks.iter().all(|c| c.result.is_ok()), "{chunks:?}");
+    assert_all_sent(&chunks);
     let mut received = received_ids(&sandbox);
     received.sort();
     let mut expected = users.clone();
@@ -93,28 +107,19 @@ async fn long_ids_are_split_by_body_size_too() {
     // 200 KiB users body; 100 interests of 164 characters exceed the 10 KiB interests body.
     // The sandbox refuses oversized bodies as Beams does, so every chunk succeeding proves the
     // split respects both limits.
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let users: Vec<String> = (0..2000).map(|i| format!("{i:\"<164}")).collect();
     let chunks = client
         .publish_to_users_chunked(&users, &request())
         .await
         .unwrap();
-    assert!(
-        chunks.iter().all(|c| c.result.is_ok()),
-        "{:?}",
-        chunks.iter().find(|c| c.result.is_err())
-    );
+    assert_all_sent(&chunks);
     let interests: Vec<String> = (0..150).map(|i| format!("{i:0>164}")).collect();
     let chunks = client
         .publish_to_interests_chunked(&interests, &request())
         .await
         .unwrap();
-    assert!(
-        chunks.iter().all(|c| c.result.is_ok()),
-        "{:?}",
-        chunks.iter().find(|c| c.result.is_err())
-    );
+    assert_all_sent(&chunks);
     assert_eq!(received_ids(&sandbox).len(), 2150);
 }
 
@@ -283,8 +288,7 @@ async fn rate_limiting_is_retried_then_reported() {
 /// so an injected fault comes straight back.
 #[tokio::test]
 async fn the_sandbox_hands_out_a_client_of_itself_without_retries() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     assert_eq!(client.base_url(), sandbox.url());
     assert_eq!(client.instance_id(), SANDBOX_INSTANCE_ID);
     let by_hand = Client::builder(SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY)

@@ -1,12 +1,12 @@
 //! Triggers to any number of channels and batches of any size: planned into compliant
 //! requests, validated before anything is sent, sent with bounded concurrency.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use push_channels::sandbox::{Fault, Sandbox};
 use push_channels::{BatchEvent, Client, MasterKey, RetryPolicy, TriggerOptions};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use push_test_support::mock::Timed;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn names(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}-{i}")).collect()
@@ -217,43 +217,12 @@ async fn one_bad_input_anywhere_sends_nothing() {
     assert_eq!(sandbox.requests_seen(), 0);
 }
 
-/// Answers after a pause and notes when each request arrived.
-#[derive(Clone)]
-struct Slow {
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-    pause: Duration,
-}
-
-impl Respond for Slow {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        self.arrivals.lock().unwrap().push(Instant::now());
-        ResponseTemplate::new(200)
-            .set_body_string("{}")
-            .set_delay(self.pause)
-    }
-}
-
-/// The most requests that were in flight together, each taking `pause` from its arrival.
-fn most_in_flight(arrivals: &[Instant], pause: Duration) -> usize {
-    arrivals
-        .iter()
-        .map(|&start| {
-            arrivals
-                .iter()
-                .filter(|&&other| other >= start && other < start + pause)
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
 #[tokio::test]
 async fn concurrency_is_bounded_by_chunk_concurrency() {
     let server = MockServer::start().await;
-    let slow = Slow {
-        arrivals: Arc::default(),
-        pause: Duration::from_millis(250),
-    };
+    let slow = Timed::new(Duration::from_millis(250), |_| {
+        ResponseTemplate::new(200).set_body_string("{}")
+    });
     Mock::given(wiremock::matchers::method("POST"))
         .respond_with(slow.clone())
         .expect(8)
@@ -271,10 +240,9 @@ async fn concurrency_is_bounded_by_chunk_concurrency() {
         .await
         .unwrap();
     assert_eq!(results.len(), 8);
-    let arrivals = slow.arrivals.lock().unwrap().clone();
     // Requests arriving within one pause of each other overlapped. Never more than three; at
     // least two (the bound is reached, the calls are not sequential).
-    let most = most_in_flight(&arrivals, Duration::from_millis(200));
+    let most = slow.most_in_flight(Duration::from_millis(200));
     assert!((2..=3).contains(&most), "{most} in flight");
     server.verify().await;
 }
