@@ -5,8 +5,8 @@ use serde_json::Value;
 use wiremock::matchers::body_json;
 use wiremock::{MockServer, ResponseTemplate};
 
+use crate::errors::publish_answered;
 use crate::routes::{self, To};
-use crate::wire::sample_body;
 use crate::{INSTANCE, case, client};
 
 async fn publish_case(name: &str) {
@@ -122,20 +122,7 @@ async fn every_error_vector_is_typed() {
     for pair in fixed["beams_errors"].as_array().unwrap() {
         let status = pair[0].as_u64().unwrap() as u16;
         let body = pair[1].as_str().unwrap();
-        let server = MockServer::start().await;
-        routes::publish(
-            &server,
-            To::Interests,
-            body_json(sample_body("interests", &["hello"])),
-            ResponseTemplate::new(status).set_body_string(body),
-            1,
-        )
-        .await;
-        routes::unexpected(&server).await;
-        let err = client(&server.uri())
-            .publish_to_interests(&["hello"], &crate::wire::sample())
-            .await
-            .unwrap_err();
+        let err = publish_answered(To::Interests, status, body).await;
         assert_eq!(err.status(), Some(status));
         let api = err.api().unwrap();
         match serde_json::from_str::<Value>(body) {
