@@ -15,11 +15,8 @@ pub(crate) async fn publish_answered(to: To, status: u16, body: &str) -> push_be
         To::Interests => ("interests", "hello"),
         To::Users => ("users", "u"),
     };
-    let server = MockServer::start().await;
     let answer = ResponseTemplate::new(status).set_body_string(body);
-    let expected = body_json(sample_body(key, &[id]));
-    routes::publish(&server, to, expected, answer, 1).await;
-    routes::unexpected(&server).await;
+    let server = routes::one_publish(to, body_json(sample_body(key, &[id])), answer).await;
     let client = client(&server.uri());
     let result = match to {
         To::Interests => client.publish_to_interests(&[id], &sample()).await,

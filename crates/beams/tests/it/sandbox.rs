@@ -4,8 +4,10 @@
 use std::time::Duration;
 
 use push_beams::sandbox::{Audience, Fault, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY, Sandbox};
-use push_beams::{Apns, ChunkResult, Client, Fcm, PublishRequest, Web};
+use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
 use push_core::{Request, RetryPolicy, Secret, Transport};
+
+use crate::routes::To;
 
 fn request() -> PublishRequest {
     PublishRequest::new()
@@ -21,13 +23,20 @@ async fn started() -> (Sandbox, Client) {
     (sandbox, client)
 }
 
-/// Checks that every chunk of a chunked publish succeeded, naming the first that did not.
-fn assert_all_sent(chunks: &[ChunkResult<String>]) {
+/// Publishes to every id of `ids` in as many requests as it takes, checks that each request
+/// succeeded (naming the first that did not), and gives how many there were.
+async fn publish_chunked(client: &Client, to: To, ids: &[String]) -> usize {
+    let chunks = match to {
+        To::Interests => client.publish_to_interests_chunked(ids, &request()).await,
+        To::Users => client.publish_to_users_chunked(ids, &request()).await,
+    }
+    .unwrap();
     assert!(
         chunks.iter().all(|c| c.result.is_ok()),
         "{:?}",
         chunks.iter().find(|c| c.result.is_err())
     );
+    chunks.len()
 }
 
 /// Every id the sandbox received, in order, checking that no request carried more than one
@@ -88,12 +97,7 @@ async fn publishes_and_deletions_are_accepted_and_recorded() {
 async fn a_large_audience_arrives_whole_in_compliant_requests() {
     let (sandbox, client) = started().await;
     let users: Vec<String> = (0..4321).map(|i| format!("user-{i}")).collect();
-    let chunks = client
-        .publish_to_users_chunked(&users, &request())
-        .await
-        .unwrap();
-    assert_eq!(chunks.len(), 5);
-    assert_all_sent(&chunks);
+    assert_eq!(publish_chunked(&client, To::Users, &users).await, 5);
     let mut received = received_ids(&sandbox);
     received.sort();
     let mut expected = users.clone();
@@ -109,17 +113,9 @@ async fn long_ids_are_split_by_body_size_too() {
     // split respects both limits.
     let (sandbox, client) = started().await;
     let users: Vec<String> = (0..2000).map(|i| format!("{i:\"<164}")).collect();
-    let chunks = client
-        .publish_to_users_chunked(&users, &request())
-        .await
-        .unwrap();
-    assert_all_sent(&chunks);
+    publish_chunked(&client, To::Users, &users).await;
     let interests: Vec<String> = (0..150).map(|i| format!("{i:0>164}")).collect();
-    let chunks = client
-        .publish_to_interests_chunked(&interests, &request())
-        .await
-        .unwrap();
-    assert_all_sent(&chunks);
+    publish_chunked(&client, To::Interests, &interests).await;
     assert_eq!(received_ids(&sandbox).len(), 2150);
 }
 

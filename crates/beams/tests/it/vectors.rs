@@ -22,17 +22,13 @@ async fn publish_case(name: &str) {
     };
     // The path both SDKs used is the one the route helper matches.
     assert_eq!(node["request"]["path"], routes::publish_path("", to));
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         to,
         body_json(&py["request"]["body_json"]),
         // Beams answers text/plain; the publish id must still be read.
         ResponseTemplate::new(200).set_body_raw(r#"{"publishId":"pubid-123"}"#, "text/plain"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let c = client(&server.uri());
     let request = PublishRequest::new().raw(input["body"].clone());
     let id = if let Some(interests) = input.get("interests") {
