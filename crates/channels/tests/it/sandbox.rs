@@ -1,25 +1,20 @@
 use push_channels::sandbox::*;
-use push_core::{Request, RetryPolicy, Transport, hmac_sha256_hex, md5_hex};
+use push_core::{Request, RetryPolicy, Transport, md5_hex};
 
+use crate::common::sign_request;
+
+/// The query of a request signed as a Channels client signs it: `params`, `body_md5` when
+/// there is a body, and `auth_signature` last.
 fn sign(method: &str, path: &str, params: &[(&str, String)], body: &str, secret: &str) -> String {
-    let mut p: Vec<(String, String)> = params
+    let mut pairs: Vec<(String, String)> = params
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
         .collect();
     if !body.is_empty() {
-        p.push(("body_md5".into(), md5_hex(body.as_bytes())));
+        pairs.push(("body_md5".into(), md5_hex(body.as_bytes())));
     }
-    p.sort();
-    let q = p
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    let sig = hmac_sha256_hex(
-        secret.as_bytes(),
-        format!("{method}\n{path}\n{q}").as_bytes(),
-    );
-    format!("{q}&auth_signature={sig}")
+    let (query, sig) = sign_request(method, path, pairs, secret);
+    format!("{query}&auth_signature={sig}")
 }
 
 fn now() -> String {
