@@ -2,6 +2,9 @@
 //! number of times (every count is exact: wiremock checks it when the server is dropped), and
 //! a responder that measures how many requests were in flight at once.
 
+// A test harness: failing loudly is its job.
+#![allow(clippy::panic)]
+
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 

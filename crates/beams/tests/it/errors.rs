@@ -30,7 +30,7 @@ pub(crate) async fn publish_answered(to: To, status: u16, body: &str) -> push_be
 /// one none); retryable exactly for 429 and 5xx, rate-limited exactly for 429.
 #[tokio::test]
 async fn error_answers_are_typed() {
-    let table: [(&str, u16, &str, Option<&str>, Option<&str>); 7] = [
+    let table = [
         (
             "unauthorized",
             401,
