@@ -213,6 +213,26 @@ impl Driver {
         .await
     }
 
+    /// Waits for `event` on `channel` as [`Driver::event`] does, and checks that its data is
+    /// `want`.
+    pub(crate) async fn event_is(
+        &mut self,
+        channel: &str,
+        event: &str,
+        want: &Value,
+        limit: Duration,
+    ) -> Result<(), String> {
+        let got = self.event(channel, event, limit).await?;
+        if &got == want {
+            Ok(())
+        } else {
+            let who = &self.name;
+            Err(format!(
+                "{who}'s {event} on {channel}: got {got}, want {want}"
+            ))
+        }
+    }
+
     /// Waits for `event` on `channel` and gives its data as pusher-js handed it over. Fails
     /// early when pusher-js drops an encrypted event it cannot decrypt.
     pub(crate) async fn event(

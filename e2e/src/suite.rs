@@ -6,12 +6,14 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use push_channels::{
-    Attribute, BatchEvent, Client, MasterKey, RetryPolicy, TriggerOptions, WebhookEvent,
+    Attribute, BatchEvent, Client, IntoChannels, MasterKey, RetryPolicy, TriggerOptions, Webhook,
+    WebhookEvent,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::driver::Driver;
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Delivery, Endpoint};
 use crate::isolation::Isolation;
 use crate::soketi::{APP_ID, APP_KEY, APP_SECRET, Soketi};
 
@@ -183,26 +185,29 @@ async fn run(scenario: Scenario, isolation: Isolation) -> Result<(), String> {
 
     let mut outcomes: Vec<(&str, Result<(), String>)> = Vec::new();
     let must_fail = scenario.must_fail();
-    macro_rules! case {
-        ($name:expr, $body:ident) => {{
+    // `NAME => case,` runs each case in turn and keeps its outcome under its name.
+    macro_rules! cases {
+        ($($name:expr => $body:ident,)*) => {$({
             let name: &str = $name;
             let outcome = timed(label, name, must_fail.contains(&name), $body(&mut ctx)).await;
             outcomes.push((name, outcome));
-        }};
+        })*};
     }
-    case!(PUBLIC, public_trigger);
-    case!(MULTI, multi_channel_trigger);
-    case!(BATCH, batch_trigger);
-    case!(EXCLUSION, socket_id_exclusion);
-    case!(PRIVATE, private_channel);
-    case!(PRESENCE, presence_channel);
-    case!(ENCRYPTED, encrypted_channel);
-    case!(SIGNIN, signin_and_send_to_user);
-    case!(QUERIES, queries);
-    case!(TERMINATE, terminate_user);
-    case!(WEBHOOKS, webhooks);
-    case!(CLIENT_EVENT, client_event_webhook);
-    case!(FANOUT, fan_out);
+    cases! {
+        PUBLIC => public_trigger,
+        MULTI => multi_channel_trigger,
+        BATCH => batch_trigger,
+        EXCLUSION => socket_id_exclusion,
+        PRIVATE => private_channel,
+        PRESENCE => presence_channel,
+        ENCRYPTED => encrypted_channel,
+        SIGNIN => signin_and_send_to_user,
+        QUERIES => queries,
+        TERMINATE => terminate_user,
+        WEBHOOKS => webhooks,
+        CLIENT_EVENT => client_event_webhook,
+        FANOUT => fan_out,
+    }
 
     let Ctx { a, b, .. } = ctx;
     a.close().await;
@@ -279,6 +284,44 @@ struct Ctx {
     wait: Duration,
 }
 
+impl Ctx {
+    /// Subscribes alice to each of `alice`, then bob to each of `bob`, waiting for each
+    /// subscription to succeed.
+    async fn subscribe(&mut self, alice: &[&str], bob: &[&str]) -> Result<(), String> {
+        for channel in alice {
+            self.a.subscribe(channel, self.wait).await?;
+        }
+        for channel in bob {
+            self.b.subscribe(channel, self.wait).await?;
+        }
+        Ok(())
+    }
+
+    /// Checks a webhook delivery as a receiver would (`what` names it if it is refused).
+    fn validate(&self, d: &Delivery, what: &str) -> Result<Webhook, String> {
+        self.api
+            .validate_webhook_with_content_type(&d.content_type, &d.key, &d.signature, &d.body)
+            .context(&format!(
+                "{what} refused ({})",
+                String::from_utf8_lossy(&d.body)
+            ))
+    }
+
+    /// Triggers `event` with `data` on `channels` through the API client.
+    async fn trigger<T: Serialize + ?Sized>(
+        &self,
+        channels: impl IntoChannels,
+        event: &str,
+        data: &T,
+    ) -> Result<(), String> {
+        self.api
+            .trigger(channels, event, data)
+            .await
+            .map(drop)
+            .context("trigger")
+    }
+}
+
 trait Context<T> {
     fn context(self, what: &str) -> Result<T, String>;
 }
@@ -301,46 +344,34 @@ fn same(what: &str, got: &Value, want: &Value) -> Result<(), String> {
 
 async fn public_trigger(ctx: &mut Ctx) -> Result<(), String> {
     let w = ctx.wait;
-    ctx.a.subscribe("e2e-public", w).await?;
-    ctx.b.subscribe("e2e-public", w).await?;
+    ctx.subscribe(&["e2e-public"], &["e2e-public"]).await?;
     let data = json!({"message": "hello from Rust", "n": 1, "text": "héllo wörld ✓"});
-    ctx.api
-        .trigger("e2e-public", "greeting", &data)
-        .await
-        .context("trigger")?;
-    let got = ctx.a.event("e2e-public", "greeting", w).await?;
-    same("alice's data", &got, &data)?;
-    let got = ctx.b.event("e2e-public", "greeting", w).await?;
-    same("bob's data", &got, &data)
+    ctx.trigger("e2e-public", "greeting", &data).await?;
+    ctx.a.event_is("e2e-public", "greeting", &data, w).await?;
+    ctx.b.event_is("e2e-public", "greeting", &data, w).await
 }
 
 async fn multi_channel_trigger(ctx: &mut Ctx) -> Result<(), String> {
     let w = ctx.wait;
-    ctx.a.subscribe("e2e-multi-1", w).await?;
-    ctx.a.subscribe("e2e-multi-2", w).await?;
-    ctx.b.subscribe("e2e-multi-3", w).await?;
+    ctx.subscribe(&["e2e-multi-1", "e2e-multi-2"], &["e2e-multi-3"])
+        .await?;
     let data = json!({"to": "three channels"});
-    ctx.api
-        .trigger(
-            ["e2e-multi-1", "e2e-multi-2", "e2e-multi-3"],
-            "multi",
-            &data,
-        )
-        .await
-        .context("trigger")?;
+    ctx.trigger(
+        ["e2e-multi-1", "e2e-multi-2", "e2e-multi-3"],
+        "multi",
+        &data,
+    )
+    .await?;
     for channel in ["e2e-multi-1", "e2e-multi-2"] {
-        let got = ctx.a.event(channel, "multi", w).await?;
-        same(channel, &got, &data)?;
+        ctx.a.event_is(channel, "multi", &data, w).await?;
     }
-    let got = ctx.b.event("e2e-multi-3", "multi", w).await?;
-    same("e2e-multi-3", &got, &data)
+    ctx.b.event_is("e2e-multi-3", "multi", &data, w).await
 }
 
 async fn batch_trigger(ctx: &mut Ctx) -> Result<(), String> {
     let w = ctx.wait;
-    ctx.a.subscribe("e2e-batch-1", w).await?;
-    ctx.a.subscribe("e2e-batch-2", w).await?;
-    ctx.b.subscribe("e2e-batch-3", w).await?;
+    ctx.subscribe(&["e2e-batch-1", "e2e-batch-2"], &["e2e-batch-3"])
+        .await?;
     let sent = [
         ("e2e-batch-1", json!({"i": 1})),
         ("e2e-batch-2", json!({"i": 2, "list": [1, 2]})),
@@ -365,16 +396,15 @@ async fn batch_trigger(ctx: &mut Ctx) -> Result<(), String> {
         } else {
             &mut ctx.a
         };
-        let got = driver.event(channel, "batched", w).await?;
-        same(channel, &got, data)?;
+        driver.event_is(channel, "batched", data, w).await?;
     }
     Ok(())
 }
 
 async fn socket_id_exclusion(ctx: &mut Ctx) -> Result<(), String> {
     let w = ctx.wait;
-    ctx.a.subscribe("e2e-exclusion", w).await?;
-    ctx.b.subscribe("e2e-exclusion", w).await?;
+    ctx.subscribe(&["e2e-exclusion"], &["e2e-exclusion"])
+        .await?;
     let options = TriggerOptions::new().socket_id(ctx.a.socket_id());
     ctx.api
         .trigger_with(
@@ -388,10 +418,7 @@ async fn socket_id_exclusion(ctx: &mut Ctx) -> Result<(), String> {
     ctx.b.event("e2e-exclusion", "excluded", w).await?;
     // One connection receives in order: once alice has the marker sent after the excluded
     // event, she would already have had the excluded one.
-    ctx.api
-        .trigger("e2e-exclusion", "marker", &json!({}))
-        .await
-        .context("trigger")?;
+    ctx.trigger("e2e-exclusion", "marker", &json!({})).await?;
     ctx.a.event("e2e-exclusion", "marker", w).await?;
     ensure(!ctx.a.received("e2e-exclusion", "excluded"), || {
         "alice, whose socket_id was excluded, received the event".to_owned()
@@ -406,12 +433,8 @@ async fn private_channel(ctx: &mut Ctx) -> Result<(), String> {
         format!("the auth endpoint was not asked for private-e2e: {asked:?}")
     })?;
     let data = json!({"private": true});
-    ctx.api
-        .trigger("private-e2e", "inside", &data)
-        .await
-        .context("trigger")?;
-    let got = ctx.a.event("private-e2e", "inside", w).await?;
-    same("private-e2e", &got, &data)
+    ctx.trigger("private-e2e", "inside", &data).await?;
+    ctx.a.event_is("private-e2e", "inside", &data, w).await
 }
 
 async fn presence_channel(ctx: &mut Ctx) -> Result<(), String> {
@@ -445,12 +468,8 @@ async fn encrypted_channel(ctx: &mut Ctx) -> Result<(), String> {
     let channel = "private-encrypted-e2e";
     ctx.a.subscribe(channel, w).await?;
     let data = json!({"pin": 1234, "text": "ünïcödé ✓ end to end", "list": [1, 2, 3]});
-    ctx.api
-        .trigger(channel, "sealed", &data)
-        .await
-        .context("trigger")?;
-    let got = ctx.a.event(channel, "sealed", w).await?;
-    same("decrypted data", &got, &data)?;
+    ctx.trigger(channel, "sealed", &data).await?;
+    ctx.a.event_is(channel, "sealed", &data, w).await?;
     // What soketi carried was ciphertext, not the data.
     let raw = ctx
         .a
@@ -471,12 +490,10 @@ async fn encrypted_channel(ctx: &mut Ctx) -> Result<(), String> {
     )?;
     // A string is sent as its text and comes back byte for byte.
     let text = "not JSON: ünïcödé ✓";
-    ctx.api
-        .trigger(channel, "sealed-text", text)
+    ctx.trigger(channel, "sealed-text", text).await?;
+    ctx.a
+        .event_is(channel, "sealed-text", &json!(text), w)
         .await
-        .context("trigger")?;
-    let got = ctx.a.event(channel, "sealed-text", w).await?;
-    same("decrypted text", &got, &json!(text))
 }
 
 async fn signin_and_send_to_user(ctx: &mut Ctx) -> Result<(), String> {
@@ -643,10 +660,7 @@ async fn terminate_user(ctx: &mut Ctx) -> Result<(), String> {
             _ => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     }
-    ctx.api
-        .trigger("e2e-public", "still-here", &json!({}))
-        .await
-        .context("trigger")?;
+    ctx.trigger("e2e-public", "still-here", &json!({})).await?;
     ctx.a.event("e2e-public", "still-here", w).await?;
     Ok(())
 }
@@ -685,13 +699,7 @@ async fn webhooks(ctx: &mut Ctx) -> Result<(), String> {
         let deliveries = ctx.endpoint.webhooks();
         let mut seen = Vec::new();
         for (n, d) in deliveries.iter().enumerate() {
-            let hook = ctx
-                .api
-                .validate_webhook_with_content_type(&d.content_type, &d.key, &d.signature, &d.body)
-                .context(&format!(
-                    "delivery {n} ({}) refused",
-                    String::from_utf8_lossy(&d.body)
-                ))?;
+            let hook = ctx.validate(d, &format!("delivery {n}"))?;
             seen.extend(hook.events);
         }
         if expected.iter().all(|e| seen.contains(e)) {
@@ -764,13 +772,7 @@ async fn client_event_webhook(ctx: &mut Ctx) -> Result<(), String> {
             if !String::from_utf8_lossy(&d.body).contains("client_event") {
                 continue;
             }
-            let hook = ctx
-                .api
-                .validate_webhook_with_content_type(&d.content_type, &d.key, &d.signature, &d.body)
-                .context(&format!(
-                    "client_event delivery refused ({})",
-                    String::from_utf8_lossy(&d.body)
-                ))?;
+            let hook = ctx.validate(&d, "client_event delivery")?;
             for event in hook.events {
                 if let WebhookEvent::ClientEvent {
                     channel: on,
@@ -834,9 +836,7 @@ async fn fan_out(ctx: &mut Ctx) -> Result<(), String> {
         }
     }
     for channel in sample {
-        let got = ctx.a.event(channel, "fanned", w).await?;
-        same(channel, &got, &data)?;
+        ctx.a.event_is(channel, "fanned", &data, w).await?;
     }
-    let got = ctx.a.event(sealed, "fanned", w).await?;
-    same(sealed, &got, &data)
+    ctx.a.event_is(sealed, "fanned", &data, w).await
 }

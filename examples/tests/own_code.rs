@@ -14,18 +14,28 @@ fn order() -> Order {
     }
 }
 
-#[tokio::test]
-async fn a_shipped_order_reaches_both_services() {
+/// Both sandboxes, started.
+async fn sandboxes() -> (ChannelsSandbox, BeamsSandbox) {
     let channels = ChannelsSandbox::start().await.unwrap();
     let beams = BeamsSandbox::start().await.unwrap();
+    (channels, beams)
+}
 
-    let publish_id = notify_shipped(
-        &channels.client().unwrap(),
-        &beams.client().unwrap(),
-        &order(),
-    )
-    .await
-    .unwrap();
+/// Your code under test, given clients of the two sandboxes.
+async fn ship(
+    channels: &ChannelsSandbox,
+    beams: &BeamsSandbox,
+    order: &Order,
+) -> push_all::Result<String> {
+    let (realtime, push) = (channels.client().unwrap(), beams.client().unwrap());
+    notify_shipped(&realtime, &push, order).await
+}
+
+#[tokio::test]
+async fn a_shipped_order_reaches_both_services() {
+    let (channels, beams) = sandboxes().await;
+
+    let publish_id = ship(&channels, &beams, &order()).await.unwrap();
 
     let events = channels.events();
     assert_eq!(events.len(), 1);
@@ -49,25 +59,16 @@ async fn a_shipped_order_reaches_both_services() {
 
 #[tokio::test]
 async fn an_outage_surfaces_as_an_error_and_nothing_is_half_announced_twice() {
-    let channels = ChannelsSandbox::start().await.unwrap();
-    let beams = BeamsSandbox::start().await.unwrap();
+    let (channels, beams) = sandboxes().await;
     // The service refuses the realtime event: the push notification is not sent either.
     channels.fail_next(1, push_core::sandbox::Fault::status(500));
-    let err = notify_shipped(
-        &channels.client().unwrap(),
-        &beams.client().unwrap(),
-        &order(),
-    )
-    .await
-    .unwrap_err();
+    let err = ship(&channels, &beams, &order()).await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert!(beams.publishes().is_empty());
     // An unknown customer name that is not a valid channel is refused before anything is sent.
     let mut bad = order();
     bad.customer = "alice smith".to_owned();
-    let err = notify_shipped(&channels.client().unwrap(), &beams.client().unwrap(), &bad)
-        .await
-        .unwrap_err();
+    let err = ship(&channels, &beams, &bad).await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     assert!(channels.events().is_empty());
 }

@@ -175,10 +175,10 @@ impl FaultServer {
     ) -> Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
-            .map_err(|e| Error::config(format!("cannot bind 127.0.0.1: {e}")))?;
+            .map_err(socket_error("cannot bind 127.0.0.1"))?;
         let addr = listener
             .local_addr()
-            .map_err(|e| Error::config(format!("no local address: {e}")))?;
+            .map_err(socket_error("no local address"))?;
         let state = Arc::new(State {
             respond: Box::new(respond),
             requests: AtomicUsize::new(0),
@@ -234,16 +234,21 @@ impl Drop for FaultServer {
     }
 }
 
+/// Makes a socket's I/O error an [`Error::Config`] saying what could not be done.
+fn socket_error(what: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+    move |e| Error::config(format!("{what}: {e}"))
+}
+
 /// A URL where nothing listens: a port bound, then released.
 ///
 /// # Errors
 /// [`Error::Config`] when no port can be bound.
 pub fn refused_url() -> Result<String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::config(format!("cannot bind 127.0.0.1: {e}")))?;
+        .map_err(socket_error("cannot bind 127.0.0.1"))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::config(format!("no local address: {e}")))?;
+        .map_err(socket_error("no local address"))?;
     drop(listener);
     Ok(format!("http://{addr}"))
 }

@@ -39,6 +39,20 @@ pub fn policy() -> RetryPolicy {
         .max_retry_after(RETRY_AFTER_CAP)
 }
 
+/// Finishes a provider's client builder as every fault suite does: [`TIMEOUT`] per attempt and
+/// to connect, `$policy` for retries, then builds it (panicking on a builder error).
+#[macro_export]
+macro_rules! fault_client {
+    ($builder:expr, $policy:expr $(,)?) => {
+        $builder
+            .timeout($crate::faults::TIMEOUT)
+            .connect_timeout($crate::faults::TIMEOUT)
+            .retry_policy($policy)
+            .build()
+            .unwrap_or_else(|e| panic!("a fault-suite client: {e}"))
+    };
+}
+
 /// [`FaultServer`] for tests: starting it cannot fail quietly (it panics).
 #[derive(Debug)]
 pub struct Server(FaultServer);
@@ -161,6 +175,47 @@ impl<C> FaultCase<C> {
     }
 }
 
+/// A case with the suites' [`policy`], answered within [`SLACK`].
+pub fn case<C>(
+    name: &'static str,
+    call: C,
+    script: Vec<Act>,
+    want: &'static str,
+    requests: usize,
+) -> FaultCase<C> {
+    FaultCase::new(name, call, script, want, requests, policy(), SLACK)
+}
+
+/// Serves `script` (a retryable failure, then a success), makes `call` against the server's
+/// URL, and checks that the call, retried once, sent the same request twice: both `method` to
+/// `path` with the same body and `authorization` as their `Authorization` header. Gives what
+/// the call returned.
+///
+/// # Panics
+/// When the call fails or the server did not see exactly two such requests.
+pub async fn resent_unchanged<T, Fut>(
+    script: Vec<Act>,
+    call: impl FnOnce(String) -> Fut,
+    method: &str,
+    path: &str,
+    authorization: &str,
+) -> T
+where
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let server = Server::script(script).await;
+    let got = call(server.uri()).await.expect("the retried call");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].body, seen[1].body);
+    for s in &seen {
+        assert_eq!(s.method, method);
+        assert_eq!(s.path, path);
+        assert_eq!(s.header("authorization"), Some(authorization));
+    }
+    got
+}
+
 /// The outcome of a call as one word: `ok`, `api 503`, `connect`, `timeout`, `transport`,
 /// `decode`, or `other: ...`.
 pub fn outcome<T>(result: &Result<T, Error>) -> String {
@@ -186,16 +241,20 @@ pub fn advertised_retryable(outcome: &str) -> bool {
 /// table if any outcome, request count, duration, extra check or `is_retryable` is not as
 /// stated. Clients are built before the clock starts (building one loads TLS roots).
 ///
+/// `rows` is how many cases the table must hold: a row lost while editing fails the test.
+///
 /// # Panics
 /// On any mismatch, and if a server cannot be started.
 pub async fn run_table<C, Cl, Fut>(
     cases: Vec<FaultCase<C>>,
+    rows: usize,
     client: impl Fn(&str, RetryPolicy) -> Cl,
     call: impl Fn(Cl, C) -> Fut,
 ) where
     C: Copy + Debug,
     Fut: Future<Output = Result<String, Error>> + Send + 'static,
 {
+    assert_eq!(cases.len(), rows, "rows in the fault table");
     let mut servers = Vec::new();
     let mut tasks = Vec::new();
     for case in &cases {

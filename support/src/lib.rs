@@ -1,8 +1,12 @@
 //! Test helpers shared by the push-rs crates' integration suites. Not published: the provider
 //! crates use it as a path-only dev-dependency, which `cargo publish` leaves out.
 
+pub mod concurrency;
 pub mod fault_server;
 pub mod faults;
+pub mod mock;
+pub mod props;
+pub mod secrets;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};

@@ -1,55 +1,45 @@
 //! Large audiences split into compliant requests with bounded concurrency.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use push_beams::{Client, Clock, Covered, RetryPolicy};
+use push_test_support::mock::Timed;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, body_string_contains};
-use wiremock::{MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::routes::{self, To, published};
 use crate::wire::sample;
 use crate::{INSTANCE, KEY, client};
 
-/// Records each arrival time and answers after `delay`, so a later window count shows how many
-/// requests were in flight at once.
-#[derive(Clone)]
-struct Recorder {
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-    delay: Duration,
-}
-
-impl Respond for Recorder {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let mut a = self.arrivals.lock().unwrap();
-        a.push(Instant::now());
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"publishId": format!("p{}", a.len())}))
-            .set_delay(self.delay)
-    }
-}
-
-/// Most arrivals inside any window shorter than the response delay. A slot is only reused after
-/// its response (>= delay), so this never exceeds the real in-flight maximum.
-fn max_in_window(arrivals: &[Instant], window: Duration) -> usize {
-    let mut a = arrivals.to_vec();
-    a.sort();
-    (0..a.len())
-        .map(|i| {
-            a[i..]
-                .iter()
-                .take_while(|t| t.duration_since(a[i]) < window)
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
 /// Any body carrying [`sample`]'s payload, whatever its audience.
 fn sample_payload() -> impl wiremock::Match {
     body_partial_json(json!({"web": {"notification": {"title": "Hello", "body": "Hello, world!"}}}))
+}
+
+/// A server where `requests` publishes to `to` are answered after `delay_ms` and timed, and a
+/// client sending at most `concurrency` chunks at once.
+async fn timed(
+    to: To,
+    delay_ms: u64,
+    requests: u64,
+    concurrency: usize,
+) -> (MockServer, Timed, Client) {
+    let server = MockServer::start().await;
+    let answer =
+        |n| ResponseTemplate::new(200).set_body_json(json!({"publishId": format!("p{n}")}));
+    let timed = Timed::new(Duration::from_millis(delay_ms), answer);
+    routes::publish(&server, to, sample_payload(), timed.clone(), requests).await;
+    routes::unexpected(&server).await;
+    let client = Client::builder(INSTANCE, KEY)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .clock(Clock::fixed(0))
+        .chunk_concurrency(concurrency)
+        .build()
+        .unwrap();
+    (server, timed, client)
 }
 
 fn users(n: usize) -> Vec<String> {
@@ -72,20 +62,7 @@ async fn bodies(server: &MockServer, key: &str) -> Vec<Vec<String>> {
 
 #[tokio::test]
 async fn users_split_into_thousands_within_concurrency_bound() {
-    let server = MockServer::start().await;
-    let rec = Recorder {
-        arrivals: Arc::default(),
-        delay: Duration::from_millis(40),
-    };
-    routes::publish(&server, To::Users, sample_payload(), rec.clone(), 11).await;
-    routes::unexpected(&server).await;
-    let c = Client::builder(INSTANCE, KEY)
-        .base_url(server.uri())
-        .retry_policy(RetryPolicy::none())
-        .clock(Clock::fixed(0))
-        .chunk_concurrency(3)
-        .build()
-        .unwrap();
+    let (server, rec, c) = timed(To::Users, 40, 11, 3).await;
     let all = users(10_500);
     let results = c.publish_to_users_chunked(&all, &sample()).await.unwrap();
     assert_eq!(results.len(), 11);
@@ -108,25 +85,13 @@ async fn users_split_into_thousands_within_concurrency_bound() {
     );
     let seen: HashSet<String> = got.into_iter().flatten().collect();
     assert_eq!(seen, all.into_iter().collect());
-    let max = max_in_window(&rec.arrivals.lock().unwrap(), Duration::from_millis(35));
+    let max = rec.most_in_flight(Duration::from_millis(35));
     assert!((1..=3).contains(&max), "max in flight {max}");
 }
 
 #[tokio::test]
 async fn concurrency_one_is_sequential() {
-    let server = MockServer::start().await;
-    let rec = Recorder {
-        arrivals: Arc::default(),
-        delay: Duration::from_millis(20),
-    };
-    routes::publish(&server, To::Interests, sample_payload(), rec.clone(), 4).await;
-    routes::unexpected(&server).await;
-    let c = Client::builder(INSTANCE, KEY)
-        .base_url(server.uri())
-        .retry_policy(RetryPolicy::none())
-        .chunk_concurrency(1)
-        .build()
-        .unwrap();
+    let (server, rec, c) = timed(To::Interests, 20, 4, 1).await;
     let interests: Vec<String> = (0..350).map(|i| format!("i-{i}")).collect();
     let results = c
         .publish_to_interests_chunked(&interests, &sample())
@@ -138,10 +103,7 @@ async fn concurrency_one_is_sequential() {
     );
     let got = bodies(&server, "interests").await;
     assert!(got.iter().all(|b| b.len() <= 100));
-    assert_eq!(
-        max_in_window(&rec.arrivals.lock().unwrap(), Duration::from_millis(18)),
-        1
-    );
+    assert_eq!(rec.most_in_flight(Duration::from_millis(18)), 1);
 }
 
 #[tokio::test]

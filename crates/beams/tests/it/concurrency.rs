@@ -1,18 +1,14 @@
 //! One client shared by 256 concurrent tasks: every request reaches the server authenticated
 //! and with its own body, and the connection pool is reused.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-
 use push_beams::{Client, RetryPolicy};
+use push_test_support::concurrency::one_client_shared_by_many_tasks;
+use push_test_support::fault_server::Seen;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use crate::faults::{Server, answer};
 use crate::wire::sample;
 use crate::{INSTANCE, KEY};
-
-const TASKS: usize = 256;
 
 /// A server that answers 200 only to a correctly authenticated, well-formed publish.
 async fn checking_server() -> Server {
@@ -37,60 +33,12 @@ async fn checking_server() -> Server {
     .await
 }
 
-/// `TASKS` tasks publishing at once through clones of `client`, each to its own interest;
-/// with `limit`, at most that many calls are in flight.
-async fn wave(client: &Client, wave: usize, limit: Option<usize>) -> HashSet<String> {
-    let permits = Arc::new(Semaphore::new(limit.unwrap_or(TASKS)));
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|i| {
-            let client = client.clone();
-            let permits = Arc::clone(&permits);
-            tokio::spawn(async move {
-                let _permit = permits.acquire().await.unwrap();
-                client
-                    .publish_to_interests(&[format!("interest-{wave}-{i}")], &sample())
-                    .await
-            })
-        })
-        .collect();
-    let mut ids = HashSet::new();
-    for task in tasks {
-        ids.insert(task.await.unwrap().unwrap());
-    }
-    ids
-}
-
-/// Checks that every answer was a success with its own id and that the server saw each
-/// task's interest exactly once.
-fn check_wave(server: &Server, ids: &HashSet<String>, wave: usize) {
-    assert_eq!(
-        ids.len(),
-        TASKS,
-        "wave {wave}: every task got its own publish id"
-    );
-    let interests: HashSet<String> = server
-        .seen()
-        .iter()
-        .filter_map(|s| {
-            let v: Value = serde_json::from_slice(&s.body).unwrap();
-            let interest = v["interests"][0].as_str().unwrap().to_owned();
-            interest
-                .starts_with(&format!("interest-{wave}-"))
-                .then_some(interest)
-        })
-        .collect();
-    assert_eq!(
-        interests.len(),
-        TASKS,
-        "wave {wave}: each body carried its own interest"
-    );
-}
-
-/// 256 tasks share one client (clones share the pool); the application keeps at most 32 calls
-/// in flight. Every request is checked by the server (method, path, bearer key, body) and
-/// HTTP/1.1 connections are reused: about 32 are opened for 256 requests. Then 256 calls at
-/// once with no limit: HTTP/1.1 needs one connection per request in flight, yet the idle ones
-/// are picked up, so fewer than 256 new connections are opened.
+/// 256 tasks share one client (clones share the pool), each publishing to its own interest;
+/// the application keeps at most 32 calls in flight. Every request is checked by the server
+/// (method, path, bearer key, body) and HTTP/1.1 connections are reused: about 32 are opened
+/// for 256 requests. Then 256 calls at once with no limit: HTTP/1.1 needs one connection per
+/// request in flight, yet the idle ones are picked up, so fewer than 256 new connections are
+/// opened.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_client_shared_by_256_tasks() {
     let server = checking_server().await;
@@ -99,22 +47,17 @@ async fn one_client_shared_by_256_tasks() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-
-    let ids = wave(&client, 1, Some(32)).await;
-    check_wave(&server, &ids, 1);
-    assert_eq!(server.requests(), TASKS);
-    let bounded = server.connections();
-    assert!(
-        bounded <= 64,
-        "{bounded} connections for {TASKS} requests, 32 in flight"
-    );
-
-    let ids = wave(&client, 2, None).await;
-    check_wave(&server, &ids, 2);
-    assert_eq!(server.requests(), 2 * TASKS);
-    let burst = server.connections() - bounded;
-    assert!(
-        burst < TASKS,
-        "{burst} new connections for {TASKS} requests at once"
-    );
+    let publish = |tag: String| {
+        let client = client.clone();
+        async move {
+            let interest = format!("interest-{tag}");
+            client.publish_to_interests(&[interest], &sample()).await
+        }
+    };
+    let interest_tag = |seen: &Seen| {
+        let body: Value = serde_json::from_slice(&seen.body).ok()?;
+        let tag = body["interests"][0].as_str()?.strip_prefix("interest-")?;
+        Some(tag.to_owned())
+    };
+    one_client_shared_by_many_tasks(&server, publish, interest_tag).await;
 }

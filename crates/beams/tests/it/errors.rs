@@ -8,105 +8,82 @@ use crate::client;
 use crate::routes::{self, To};
 use crate::wire::{sample, sample_body};
 
-async fn fail(status: u16, body: &str) -> push_beams::Error {
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
-        To::Users,
-        body_json(sample_body("users", &["u"])),
-        ResponseTemplate::new(status).set_body_string(body),
-        1,
-    )
-    .await;
-    routes::unexpected(&server).await;
-    client(&server.uri())
-        .publish_to_users(&["u"], &sample())
-        .await
-        .unwrap_err()
+/// The error a publish gets when Beams answers `status` with `body`: a publish to the one
+/// interest `hello`, or to the one user `u`.
+pub(crate) async fn publish_answered(to: To, status: u16, body: &str) -> push_beams::Error {
+    let (key, id) = match to {
+        To::Interests => ("interests", "hello"),
+        To::Users => ("users", "u"),
+    };
+    let answer = ResponseTemplate::new(status).set_body_string(body);
+    let server = routes::one_publish(to, body_json(sample_body(key, &[id])), answer).await;
+    let client = client(&server.uri());
+    let result = match to {
+        To::Interests => client.publish_to_interests(&[id], &sample()).await,
+        To::Users => client.publish_to_users(&[id], &sample()).await,
+    };
+    result.unwrap_err()
 }
 
+/// Beams' error answers as the caller sees them: the status, Beams' `error` as the code and
+/// its `description` as the message (a body that is not JSON is the message itself, an empty
+/// one none); retryable exactly for 429 and 5xx, rate-limited exactly for 429.
 #[tokio::test]
-async fn unauthorized() {
-    let e = fail(
-        401,
-        r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#,
-    )
-    .await;
-    let api = e.api().unwrap();
-    assert_eq!(
-        (api.status, api.code.as_deref()),
-        (401, Some("Unauthorized"))
-    );
-    assert_eq!(api.message.as_deref(), Some("Incorrect API Key"));
-    assert!(!e.is_retryable());
-}
-
-#[tokio::test]
-async fn unknown_instance() {
-    let e = fail(
-        404,
-        r#"{"error":"Instance not found","description":"Could not find the instance"}"#,
-    )
-    .await;
-    assert_eq!(e.status(), Some(404));
-    assert_eq!(e.api().unwrap().code.as_deref(), Some("Instance not found"));
-}
-
-#[tokio::test]
-async fn unprocessable() {
-    let e = fail(
-        422,
-        r#"{"error":"Unprocessable Entity","description":"bad payload"}"#,
-    )
-    .await;
-    assert_eq!(e.status(), Some(422));
-    assert_eq!(e.api().unwrap().message.as_deref(), Some("bad payload"));
-    assert!(!e.is_rate_limited());
-}
-
-#[tokio::test]
-async fn rate_limited() {
-    let e = fail(
-        429,
-        r#"{"error":"Too many requests","description":"Rate limit exceeded"}"#,
-    )
-    .await;
-    assert!(e.is_rate_limited());
-    assert_eq!(e.api().unwrap().code.as_deref(), Some("Too many requests"));
-}
-
-#[tokio::test]
-async fn server_error_json() {
-    let e = fail(
-        500,
-        r#"{"error":"Internal server error","description":"Something went wrong"}"#,
-    )
-    .await;
-    assert_eq!(e.status(), Some(500));
-    assert_eq!(
-        e.api().unwrap().message.as_deref(),
-        Some("Something went wrong")
-    );
-}
-
-#[tokio::test]
-async fn non_json_body_kept_as_message() {
-    let e = fail(502, "Bad Gateway").await;
-    let api = e.api().unwrap();
-    assert_eq!(
-        (api.code.as_deref(), api.message.as_deref()),
-        (None, Some("Bad Gateway"))
-    );
-}
-
-#[tokio::test]
-async fn empty_body_has_no_message() {
-    let e = fail(503, "").await;
-    let api = e.api().unwrap();
-    assert_eq!(
-        (api.status, api.code.as_deref(), api.message.as_deref()),
-        (503, None, None)
-    );
+async fn error_answers_are_typed() {
+    let table = [
+        (
+            "unauthorized",
+            401,
+            r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#,
+            Some("Unauthorized"),
+            Some("Incorrect API Key"),
+        ),
+        (
+            "unknown instance",
+            404,
+            r#"{"error":"Instance not found","description":"Could not find the instance"}"#,
+            Some("Instance not found"),
+            Some("Could not find the instance"),
+        ),
+        (
+            "unprocessable",
+            422,
+            r#"{"error":"Unprocessable Entity","description":"bad payload"}"#,
+            Some("Unprocessable Entity"),
+            Some("bad payload"),
+        ),
+        (
+            "rate limited",
+            429,
+            r#"{"error":"Too many requests","description":"Rate limit exceeded"}"#,
+            Some("Too many requests"),
+            Some("Rate limit exceeded"),
+        ),
+        (
+            "server error",
+            500,
+            r#"{"error":"Internal server error","description":"Something went wrong"}"#,
+            Some("Internal server error"),
+            Some("Something went wrong"),
+        ),
+        (
+            "non-JSON body",
+            502,
+            "Bad Gateway",
+            None,
+            Some("Bad Gateway"),
+        ),
+        ("empty body", 503, "", None, None),
+    ];
+    for (case, status, body, code, message) in table {
+        let e = publish_answered(To::Users, status, body).await;
+        let api = e.api().unwrap();
+        let got = (api.status, api.code.as_deref(), api.message.as_deref());
+        assert_eq!(got, (status, code, message), "{case}");
+        assert_eq!(e.status(), Some(status), "{case}");
+        assert_eq!(e.is_rate_limited(), status == 429, "{case}");
+        assert_eq!(e.is_retryable(), status == 429 || status >= 500, "{case}");
+    }
 }
 
 #[tokio::test]

@@ -31,99 +31,41 @@ async fn bad_inputs_are_refused_before_sending() {
     routes::unexpected(&server).await;
     let c = client(&server.uri());
     let long = "a".repeat(165);
-    let cases: Vec<(&str, Call, &str)> = vec![
-        (
-            "no interests",
-            Call::Interests(vec![], sample()),
-            "interests",
-        ),
-        (
-            "101 interests",
-            Call::Interests(n(101, "i"), sample()),
-            "interests",
-        ),
-        (
-            "empty interest",
-            Call::Interests(s(&["a", ""]), sample()),
-            "interests[1]",
-        ),
-        (
-            "interest too long",
-            Call::Interests(vec![long.clone()], sample()),
-            "interests[0]",
-        ),
-        (
-            "interest space",
-            Call::Interests(s(&["a", "b", "c", "d e"]), sample()),
-            "interests[3]",
-        ),
-        (
-            "interest slash",
-            Call::Interests(s(&["a/b"]), sample()),
-            "interests[0]",
-        ),
-        (
-            "interest colon",
-            Call::Interests(s(&["a:b"]), sample()),
-            "interests[0]",
-        ),
-        (
-            "interest unicode",
-            Call::Interests(s(&["café"]), sample()),
-            "interests[0]",
-        ),
-        (
-            "duplicate interest, split publish",
-            Call::InterestsChunked(s(&["x", "y", "x"]), sample()),
-            "interests[2]",
-        ),
-        (
-            "no platform",
-            Call::Interests(s(&["a"]), PublishRequest::new()),
-            "body",
-        ),
-        (
-            "only webhookUrl",
-            Call::Interests(s(&["a"]), PublishRequest::new().webhook_url("https://x")),
-            "body",
-        ),
-        (
-            "raw non-platform only",
-            Call::Users(s(&["u"]), PublishRequest::new().raw(json!({"foo": 1}))),
-            "body",
-        ),
-        (
-            "raw audience key",
-            Call::Users(s(&["u"]), sample().raw(json!({"users": ["evil"]}))),
-            "body",
-        ),
-        ("no users", Call::Users(vec![], sample()), "users"),
-        ("1001 users", Call::Users(n(1001, "u"), sample()), "users"),
-        (
-            "empty user",
-            Call::Users(s(&["ok", ""]), sample()),
-            "users[1]",
-        ),
-        (
-            "user too long",
-            Call::Users(vec!["u".into(), "ü".repeat(165)], sample()),
-            "users[1]",
-        ),
-        (
-            "duplicate user",
-            Call::Users(s(&["u1", "u2", "u1"]), sample()),
-            "users[2]",
-        ),
-        (
-            "no platform users",
-            Call::Users(s(&["u"]), PublishRequest::new()),
-            "body",
-        ),
-        ("delete empty", Call::Delete(String::new()), "user_id"),
-        ("delete too long", Call::Delete(long.clone()), "user_id"),
-        ("token empty", Call::Token(String::new()), "user_id"),
-        ("token too long", Call::Token(long.clone()), "user_id"),
-    ];
+    // `name: call => field;`: the call must be refused as `InvalidInput` naming `field`.
+    macro_rules! cases {
+        ($($name:literal: $call:expr => $field:literal;)*) => {
+            vec![$(($name, $call, $field)),*]
+        };
+    }
+    use Call::{Delete, Interests, InterestsChunked, Token, Users};
+    let cases: Vec<(&str, Call, &str)> = cases! {
+        "no interests": Interests(vec![], sample()) => "interests";
+        "101 interests": Interests(n(101, "i"), sample()) => "interests";
+        "empty interest": Interests(s(&["a", ""]), sample()) => "interests[1]";
+        "interest too long": Interests(vec![long.clone()], sample()) => "interests[0]";
+        "interest space": Interests(s(&["a", "b", "c", "d e"]), sample()) => "interests[3]";
+        "interest slash": Interests(s(&["a/b"]), sample()) => "interests[0]";
+        "interest colon": Interests(s(&["a:b"]), sample()) => "interests[0]";
+        "interest unicode": Interests(s(&["café"]), sample()) => "interests[0]";
+        "duplicate interest, split publish":
+            InterestsChunked(s(&["x", "y", "x"]), sample()) => "interests[2]";
+        "no platform": Interests(s(&["a"]), PublishRequest::new()) => "body";
+        "only webhookUrl":
+            Interests(s(&["a"]), PublishRequest::new().webhook_url("https://x")) => "body";
+        "raw non-platform only":
+            Users(s(&["u"]), PublishRequest::new().raw(json!({"foo": 1}))) => "body";
+        "raw audience key": Users(s(&["u"]), sample().raw(json!({"users": ["evil"]}))) => "body";
+        "no users": Users(vec![], sample()) => "users";
+        "1001 users": Users(n(1001, "u"), sample()) => "users";
+        "empty user": Users(s(&["ok", ""]), sample()) => "users[1]";
+        "user too long": Users(vec!["u".into(), "ü".repeat(165)], sample()) => "users[1]";
+        "duplicate user": Users(s(&["u1", "u2", "u1"]), sample()) => "users[2]";
+        "no platform users": Users(s(&["u"]), PublishRequest::new()) => "body";
+        "delete empty": Delete(String::new()) => "user_id";
+        "delete too long": Delete(long.clone()) => "user_id";
+        "token empty": Token(String::new()) => "user_id";
+        "token too long": Token(long.clone()) => "user_id";
+    };
     assert!(cases.len() >= 20);
     for (name, call, field) in cases {
         let err = match call {
@@ -152,30 +94,16 @@ async fn limits_are_inclusive_and_count_characters() {
     // 164 two-byte characters: 328 bytes but 164 characters, accepted.
     let users: Vec<String> = n(999, "u").into_iter().chain(["ü".repeat(164)]).collect();
     let server = MockServer::start().await;
-    routes::publish(
-        &server,
-        To::Interests,
-        body_json(sample_body("interests", &interests)),
-        published("p"),
-        1,
-    )
-    .await;
-    routes::publish(
-        &server,
-        To::Users,
-        body_json(sample_body("users", &users)),
-        published("p"),
-        1,
-    )
-    .await;
-    routes::publish(
-        &server,
-        To::Users,
-        body_json(json!({"web": {"notification": {"title": "t"}}, "users": ["u"]})),
-        published("p"),
-        1,
-    )
-    .await;
+    for (to, body) in [
+        (To::Interests, sample_body("interests", &interests)),
+        (To::Users, sample_body("users", &users)),
+        (
+            To::Users,
+            json!({"web": {"notification": {"title": "t"}}, "users": ["u"]}),
+        ),
+    ] {
+        routes::publish(&server, to, body_json(body), published("p"), 1).await;
+    }
     routes::unexpected(&server).await;
     let c = client(&server.uri());
     c.publish_to_interests(&interests, &sample()).await.unwrap();

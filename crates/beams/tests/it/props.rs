@@ -10,80 +10,28 @@ use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use push_beams::{Client, Error, RetryPolicy, validate_webhook};
+use push_test_support::props::{refused_if, runner};
 use sha1::Sha1;
-use tokio::runtime::Runtime;
 
-use crate::faults::{Server, answer};
+use crate::faults::answer;
 use crate::wire::sample;
 use crate::{INSTANCE, KEY};
 
-const CASES: u32 = 256;
+type Env = push_test_support::props::Env<Client>;
 
-fn runner() -> TestRunner {
-    TestRunner::new(Config {
-        cases: CASES,
-        failure_persistence: None,
-        ..Config::default()
-    })
-}
-
-/// A runtime with a local server that accepts every request, and a client pointed at it.
-struct Env {
-    rt: Runtime,
-    server: Server,
-    client: Client,
-}
-
-impl Env {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(Server::script(vec![answer(
-            200,
-            r#"{"publishId":"pubid-prop"}"#,
-        )]));
-        let client = Client::builder(INSTANCE, KEY)
-            .base_url(server.uri())
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
-        Self { rt, server, client }
-    }
-
-    /// Runs `call` and checks it against `refused` (the fields the rules refuse, empty if the
-    /// input is valid): success with one request sent, or `InvalidInput` naming one of those
-    /// fields with nothing sent.
-    fn check<F>(&self, refused: &HashSet<String>, call: F) -> Result<(), TestCaseError>
-    where
-        F: std::future::Future<Output = Result<(), Error>>,
-    {
-        let before = self.server.requests();
-        let result = self.rt.block_on(call);
-        let sent = self.server.requests() - before;
-        match result {
-            Ok(()) => {
-                prop_assert!(
-                    refused.is_empty(),
-                    "accepted, but {refused:?} should be refused"
-                );
-                prop_assert_eq!(sent, 1);
-            }
-            Err(Error::InvalidInput { field, reason }) => {
-                prop_assert!(
-                    refused.contains(field.as_ref()),
-                    "refused {field} ({reason}), expected one of {refused:?}"
-                );
-                prop_assert_eq!(sent, 0, "a refused input was sent");
-            }
-            Err(other) => prop_assert!(false, "unexpected error {other:?}"),
-        }
-        Ok(())
-    }
+/// A local server that accepts every publish and deletion, and a client pointed at it.
+fn env() -> Env {
+    Env::new(
+        |_, _| answer(200, r#"{"publishId":"pubid-prop"}"#),
+        |uri| {
+            Client::builder(INSTANCE, KEY)
+                .base_url(uri)
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .unwrap()
+        },
+    )
 }
 
 fn interest_ok(s: &str) -> bool {
@@ -145,68 +93,64 @@ fn refused_list(
     refused
 }
 
-#[test]
-fn one_interest_accepted_exactly_when_valid() {
-    let env = Env::new();
+/// Where a publish goes.
+#[derive(Clone, Copy)]
+enum To {
+    Interests,
+    Users,
+}
+
+/// Publishes to `items` and checks the outcome ([`Env::check`]) against the fields Beams'
+/// rules refuse in such a list.
+fn publish(env: &Env, to: To, items: &[String]) -> Result<(), TestCaseError> {
+    let refused = match to {
+        // Beams documents no refusal of a repeated interest in one publish.
+        To::Interests => refused_list("interests", items, 100, false, interest_ok),
+        To::Users => refused_list("users", items, 1000, true, user_ok),
+    };
+    let call = async {
+        match to {
+            To::Interests => env.client.publish_to_interests(items, &sample()).await,
+            To::Users => env.client.publish_to_users(items, &sample()).await,
+        }
+    };
+    env.check(&refused, call).map(drop)
+}
+
+/// Runs [`publish`] on every list `lists` generates.
+fn publish_each(to: To, lists: impl Strategy<Value = Vec<String>>) {
+    let env = env();
     runner()
-        .run(&interest_like(), |s| {
-            let refused = if interest_ok(&s) {
-                HashSet::new()
-            } else {
-                HashSet::from(["interests[0]".to_owned()])
-            };
-            env.check(&refused, async {
-                env.client
-                    .publish_to_interests(&[&s], &sample())
-                    .await
-                    .map(drop)
-            })
-        })
+        .run(&lists, |items| publish(&env, to, &items))
         .unwrap();
 }
 
+/// A single interest is refused as `interests[0]` exactly when it breaks the rule.
+#[test]
+fn one_interest_accepted_exactly_when_valid() {
+    publish_each(To::Interests, interest_like().prop_map(|s| vec![s]));
+}
+
+/// Short lists with repeats drawn from a small pool, and lists around the 100 limit.
 #[test]
 fn interest_lists_refuse_the_right_field() {
-    let env = Env::new();
-    // Short lists with repeats drawn from a small pool, and lists around the 100 limit.
-    let lists = prop_oneof![
-        vec(prop_oneof!["[ab]{1,2}", interest_like()], 0..6),
-        vec("[a-z]{1,8}", 95..106),
-    ];
-    runner()
-        .run(&lists, |items| {
-            // Beams documents no refusal of a repeated interest in one publish.
-            let refused = refused_list("interests", &items, 100, false, interest_ok);
-            env.check(&refused, async {
-                env.client
-                    .publish_to_interests(&items, &sample())
-                    .await
-                    .map(drop)
-            })
-        })
-        .unwrap();
+    publish_each(
+        To::Interests,
+        prop_oneof![
+            vec(prop_oneof!["[ab]{1,2}", interest_like()], 0..6),
+            vec("[a-z]{1,8}", 95..106),
+        ],
+    );
 }
 
 #[test]
 fn user_lists_refuse_the_right_field() {
-    let env = Env::new();
-    let lists = vec(prop_oneof!["[ab]{1,2}", user_like()], 0..6);
-    runner()
-        .run(&lists, |items| {
-            let refused = refused_list("users", &items, 1000, true, user_ok);
-            env.check(&refused, async {
-                env.client
-                    .publish_to_users(&items, &sample())
-                    .await
-                    .map(drop)
-            })
-        })
-        .unwrap();
+    publish_each(To::Users, vec(prop_oneof!["[ab]{1,2}", user_like()], 0..6));
 }
 
 #[test]
 fn tokens_only_for_valid_user_ids() {
-    let env = Env::new();
+    let env = env();
     runner()
         .run(&user_like(), |id| {
             match env.client.generate_token(&id) {
@@ -231,16 +175,12 @@ fn tokens_only_for_valid_user_ids() {
 /// `delete_user("..")` sending `DELETE /customer_api/v1/instances/{id}/`).
 #[test]
 fn delete_user_puts_any_id_in_one_segment() {
-    let env = Env::new();
+    let env = env();
     let prefix = format!("/customer_api/v1/instances/{INSTANCE}/users/");
     runner()
         .run(&user_like(), |id| {
             let deletable = user_ok(&id) && id != "." && id != "..";
-            let refused = if deletable {
-                HashSet::new()
-            } else {
-                HashSet::from(["user_id".to_owned()])
-            };
+            let refused = refused_if(!deletable, "user_id");
             env.check(&refused, env.client.delete_user(&id))?;
             if deletable {
                 let seen = env.server.seen();

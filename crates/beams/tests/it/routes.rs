@@ -70,6 +70,19 @@ pub(crate) async fn publish(
     publish_under(server, "", to, body, answer, times).await;
 }
 
+/// A server expecting exactly one [`publish`] to `to` whose body `body` accepts, answered by
+/// `answer`; anything else is [`unexpected`].
+pub(crate) async fn one_publish(
+    to: To,
+    body: impl Match + 'static,
+    answer: impl Respond + 'static,
+) -> MockServer {
+    let server = MockServer::start().await;
+    publish(&server, to, body, answer, 1).await;
+    unexpected(&server).await;
+    server
+}
+
 /// `DELETE {prefix}/customer_api/v1/instances/{INSTANCE}/users/{encoded_user_id}` with no
 /// body, answered by `answer`, expected `times` times.
 pub(crate) async fn delete_user_under(

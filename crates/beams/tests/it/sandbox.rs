@@ -7,11 +7,36 @@ use push_beams::sandbox::{Audience, Fault, SANDBOX_INSTANCE_ID, SANDBOX_SECRET_K
 use push_beams::{Apns, Client, Fcm, PublishRequest, Web};
 use push_core::{Request, RetryPolicy, Secret, Transport};
 
+use crate::routes::To;
+
 fn request() -> PublishRequest {
     PublishRequest::new()
         .apns(Apns::new().alert("Hello", "Hello, world!"))
         .fcm(Fcm::new().notification("Hello", "Hello, world!"))
         .web(Web::new().title("Hello").body("Hello, world!"))
+}
+
+/// A sandbox and its own client.
+async fn started() -> (Sandbox, Client) {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    (sandbox, client)
+}
+
+/// Publishes to every id of `ids` in as many requests as it takes, checks that each request
+/// succeeded (naming the first that did not), and gives how many there were.
+async fn publish_chunked(client: &Client, to: To, ids: &[String]) -> usize {
+    let chunks = match to {
+        To::Interests => client.publish_to_interests_chunked(ids, &request()).await,
+        To::Users => client.publish_to_users_chunked(ids, &request()).await,
+    }
+    .unwrap();
+    assert!(
+        chunks.iter().all(|c| c.result.is_ok()),
+        "{:?}",
+        chunks.iter().find(|c| c.result.is_err())
+    );
+    chunks.len()
 }
 
 /// Every id the sandbox received, in order, checking that no request carried more than one
@@ -36,8 +61,7 @@ fn received_ids(sandbox: &Sandbox) -> Vec<String> {
 
 #[tokio::test]
 async fn publishes_and_deletions_are_accepted_and_recorded() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let to_interests = client
         .publish_to_interests(&["donuts", "hello"], &request())
         .await
@@ -71,15 +95,9 @@ async fn publishes_and_deletions_are_accepted_and_recorded() {
 
 #[tokio::test]
 async fn a_large_audience_arrives_whole_in_compliant_requests() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let users: Vec<String> = (0..4321).map(|i| format!("user-{i}")).collect();
-    let chunks = client
-        .publish_to_users_chunked(&users, &request())
-        .await
-        .unwrap();
-    assert_eq!(chunks.len(), 5);
-    assert!(chunks.iter().all(|c| c.result.is_ok()), "{chunks:?}");
+    assert_eq!(publish_chunked(&client, To::Users, &users).await, 5);
     let mut received = received_ids(&sandbox);
     received.sort();
     let mut expected = users.clone();
@@ -93,28 +111,11 @@ async fn long_ids_are_split_by_body_size_too() {
     // 200 KiB users body; 100 interests of 164 characters exceed the 10 KiB interests body.
     // The sandbox refuses oversized bodies as Beams does, so every chunk succeeding proves the
     // split respects both limits.
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     let users: Vec<String> = (0..2000).map(|i| format!("{i:\"<164}")).collect();
-    let chunks = client
-        .publish_to_users_chunked(&users, &request())
-        .await
-        .unwrap();
-    assert!(
-        chunks.iter().all(|c| c.result.is_ok()),
-        "{:?}",
-        chunks.iter().find(|c| c.result.is_err())
-    );
+    publish_chunked(&client, To::Users, &users).await;
     let interests: Vec<String> = (0..150).map(|i| format!("{i:0>164}")).collect();
-    let chunks = client
-        .publish_to_interests_chunked(&interests, &request())
-        .await
-        .unwrap();
-    assert!(
-        chunks.iter().all(|c| c.result.is_ok()),
-        "{:?}",
-        chunks.iter().find(|c| c.result.is_err())
-    );
+    publish_chunked(&client, To::Interests, &interests).await;
     assert_eq!(received_ids(&sandbox).len(), 2150);
 }
 
@@ -283,8 +284,7 @@ async fn rate_limiting_is_retried_then_reported() {
 /// so an injected fault comes straight back.
 #[tokio::test]
 async fn the_sandbox_hands_out_a_client_of_itself_without_retries() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     assert_eq!(client.base_url(), sandbox.url());
     assert_eq!(client.instance_id(), SANDBOX_INSTANCE_ID);
     let by_hand = Client::builder(SANDBOX_INSTANCE_ID, SANDBOX_SECRET_KEY)

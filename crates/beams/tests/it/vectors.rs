@@ -5,8 +5,8 @@ use serde_json::Value;
 use wiremock::matchers::body_json;
 use wiremock::{MockServer, ResponseTemplate};
 
+use crate::errors::publish_answered;
 use crate::routes::{self, To};
-use crate::wire::sample_body;
 use crate::{INSTANCE, case, client};
 
 async fn publish_case(name: &str) {
@@ -22,17 +22,13 @@ async fn publish_case(name: &str) {
     };
     // The path both SDKs used is the one the route helper matches.
     assert_eq!(node["request"]["path"], routes::publish_path("", to));
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         to,
         body_json(&py["request"]["body_json"]),
         // Beams answers text/plain; the publish id must still be read.
         ResponseTemplate::new(200).set_body_raw(r#"{"publishId":"pubid-123"}"#, "text/plain"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let c = client(&server.uri());
     let request = PublishRequest::new().raw(input["body"].clone());
     let id = if let Some(interests) = input.get("interests") {
@@ -122,20 +118,7 @@ async fn every_error_vector_is_typed() {
     for pair in fixed["beams_errors"].as_array().unwrap() {
         let status = pair[0].as_u64().unwrap() as u16;
         let body = pair[1].as_str().unwrap();
-        let server = MockServer::start().await;
-        routes::publish(
-            &server,
-            To::Interests,
-            body_json(sample_body("interests", &["hello"])),
-            ResponseTemplate::new(status).set_body_string(body),
-            1,
-        )
-        .await;
-        routes::unexpected(&server).await;
-        let err = client(&server.uri())
-            .publish_to_interests(&["hello"], &crate::wire::sample())
-            .await
-            .unwrap_err();
+        let err = publish_answered(To::Interests, status, body).await;
         assert_eq!(err.status(), Some(status));
         let api = err.api().unwrap();
         match serde_json::from_str::<Value>(body) {

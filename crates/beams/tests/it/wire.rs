@@ -19,9 +19,17 @@ pub(crate) fn sample_body<S: AsRef<str>>(key: &str, audience: &[S]) -> Value {
     body
 }
 
+/// Publishes `request` to the interests `a` and `b` through a client of `server`.
+async fn publish_to_a_and_b(server: &MockServer, request: &PublishRequest) -> String {
+    let client = client(&server.uri());
+    client
+        .publish_to_interests(&["a", "b"], request)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn typed_payload_serialises_every_platform() {
-    let server = MockServer::start().await;
     let expected = json!({
         "apns": {"aps": {"alert": {"title": "T", "body": "B"}, "badge": 3, "sound": "ping"},
                  "data": {"order": 7}, "collapse_id": "c1"},
@@ -32,15 +40,12 @@ async fn typed_payload_serialises_every_platform() {
         "webhookUrl": "https://hooks.example/beams",
         "interests": ["a", "b"]
     });
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         To::Interests,
         body_json(&expected),
         ResponseTemplate::new(200).set_body_json(json!({"publishId": "p-1"})),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let request = PublishRequest::new()
         .apns(
             Apns::new()
@@ -66,18 +71,13 @@ async fn typed_payload_serialises_every_platform() {
                 .data("w", json!(1)),
         )
         .webhook_url("https://hooks.example/beams");
-    let id = client(&server.uri())
-        .publish_to_interests(&["a", "b"], &request)
-        .await
-        .unwrap();
+    let id = publish_to_a_and_b(&server, &request).await;
     assert_eq!(id, "p-1");
 }
 
 #[tokio::test]
 async fn raw_escape_hatch_merges_and_overrides() {
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         To::Users,
         body_json(json!({
             "fcm": {"notification": {"title": "raw"}, "time_to_live": 60},
@@ -85,10 +85,8 @@ async fn raw_escape_hatch_merges_and_overrides() {
             "users": ["u1"]
         })),
         published("p-2"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let request = sample()
         .fcm(Fcm::new().notification("typed", "x"))
         .raw(json!({"fcm": {"notification": {"title": "raw"}, "time_to_live": 60}}));
@@ -105,7 +103,6 @@ async fn raw_escape_hatch_merges_and_overrides() {
 /// earlier one of the same name (`Apns::field("data")`, a raw `web`), the audience last.
 #[tokio::test]
 async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
-    let server = MockServer::start().await;
     let expected = concat!(
         r#"{"apns":{"aps":{"alert":{"body":"B","title":"T"},"badge":3},"collapse_id":"c1","#,
         r#""data":{"replaced":true}},"#,
@@ -113,15 +110,12 @@ async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
         r#""time_to_live":60,"web":{"notification":{"title":"raw"}},"#,
         r#""webhookUrl":"https://hooks.example/beams","interests":["a","b"]}"#
     );
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         To::Interests,
         body_bytes(expected.as_bytes().to_vec()),
         published("p-3"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let request = PublishRequest::new()
         .webhook_url("https://hooks.example/beams")
         .web(Web::new().title("typed"))
@@ -140,10 +134,7 @@ async fn payload_bytes_have_sorted_keys_and_the_audience_last() {
                 .alert("T", "B"),
         )
         .raw(json!({"web": {"notification": {"title": "raw"}}, "time_to_live": 60}));
-    let id = client(&server.uri())
-        .publish_to_interests(&["a", "b"], &request)
-        .await
-        .unwrap();
+    let id = publish_to_a_and_b(&server, &request).await;
     assert_eq!(id, "p-3");
 }
 
@@ -157,16 +148,12 @@ async fn delete_user_accepts_empty_200() {
 
 #[tokio::test]
 async fn publish_response_without_id_is_a_decode_error() {
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         To::Users,
         body_json(sample_body("users", &["u"])),
         ResponseTemplate::new(200).set_body_string("ok"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let err = client(&server.uri())
         .publish_to_users(&["u"], &sample())
         .await
@@ -229,20 +216,11 @@ fn token_serialises_to_token_object() {
 /// device): the list is sent as given.
 #[tokio::test]
 async fn a_repeated_interest_is_sent_as_given() {
-    let server = MockServer::start().await;
     let expected = json!({
         "web": {"notification": {"title": "Hello", "body": "Hello, world!"}},
         "interests": ["x", "y", "x"]
     });
-    routes::publish(
-        &server,
-        To::Interests,
-        body_json(&expected),
-        published("p"),
-        1,
-    )
-    .await;
-    routes::unexpected(&server).await;
+    let server = routes::one_publish(To::Interests, body_json(&expected), published("p")).await;
     client(&server.uri())
         .publish_to_interests(&["x", "y", "x"], &sample())
         .await
@@ -253,19 +231,15 @@ async fn a_repeated_interest_is_sent_as_given() {
 /// second is refused; `data` may hold any key but `pusher`.
 #[tokio::test]
 async fn web_time_to_live_and_data_follow_the_documented_limits() {
-    let server = MockServer::start().await;
-    routes::publish(
-        &server,
+    let server = routes::one_publish(
         To::Users,
         body_json(json!({
             "web": {"time_to_live": 2_419_200, "notification": {"title": "t"}, "data": {"pusherish": 1}},
             "users": ["u"]
         })),
         published("p"),
-        1,
     )
     .await;
-    routes::unexpected(&server).await;
     let c = client(&server.uri());
     let raw = |web: Value| PublishRequest::new().raw(json!({ "web": web }));
     c.publish_to_users(

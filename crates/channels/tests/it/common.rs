@@ -77,21 +77,29 @@ pub(crate) fn assert_signed(method: &str, path: &str, query: &str, body: &[u8], 
     } else {
         assert_eq!(md5, Some(md5_hex(body)), "wrong body_md5: {query}");
     }
-    pairs.sort();
-    let signed = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    let expected = hmac_sha256_hex(
-        secret.as_bytes(),
-        format!("{method}\n{path}\n{signed}").as_bytes(),
-    );
+    let (_, expected) = sign_request(method, path, pairs, secret);
     assert_eq!(
         signature.unwrap(),
         expected,
         "signature of {method} {path}?{query}"
     );
+}
+
+/// Channels' request signature, worked out independently of the crate: the `key=value` pairs
+/// sorted and joined with `&`, then the HMAC-SHA256 (hex) of `METHOD\npath\njoined`. Gives
+/// the joined pairs and the signature.
+pub(crate) fn sign_request(
+    method: &str,
+    path: &str,
+    mut pairs: Vec<(String, String)>,
+    secret: &str,
+) -> (String, String) {
+    pairs.sort();
+    let joined: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let joined = joined.join("&");
+    let to_sign = format!("{method}\n{path}\n{joined}");
+    let signature = hmac_sha256_hex(secret.as_bytes(), to_sign.as_bytes());
+    (joined, signature)
 }
 
 /// The raw JSON text of `input.<field>` of a case (and of each `input.batch[i].data`), key

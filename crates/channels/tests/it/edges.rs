@@ -3,7 +3,8 @@
 
 use push_channels::{Attribute, Client, Error, Method, PresenceMember, UserData, WebhookEvent};
 use push_core::hmac_sha256_hex;
-use wiremock::matchers::{any, method, path};
+use push_test_support::mock::serving;
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
@@ -47,26 +48,27 @@ fn webhook_pass_through_fields_accept_any_json() {
             ("text", None),
         ]
     );
-    assert!(
-        matches!(&webhook.events[3], WebhookEvent::MemberAdded { user_id, .. } if user_id == "42")
+    // A numeric user id arrives as its digits; a count as a number or a string of digits.
+    let room = || "presence-room".to_owned();
+    let busy = |subscription_count| WebhookEvent::SubscriptionCount {
+        channel: "busy".to_owned(),
+        subscription_count,
+    };
+    assert_eq!(
+        webhook.events[3..],
+        [
+            WebhookEvent::MemberAdded {
+                channel: room(),
+                user_id: "42".to_owned()
+            },
+            WebhookEvent::MemberRemoved {
+                channel: room(),
+                user_id: "bob".to_owned()
+            },
+            busy(7),
+            busy(8),
+        ]
     );
-    assert!(
-        matches!(&webhook.events[4], WebhookEvent::MemberRemoved { user_id, .. } if user_id == "bob")
-    );
-    assert!(matches!(
-        &webhook.events[5],
-        WebhookEvent::SubscriptionCount {
-            subscription_count: 7,
-            ..
-        }
-    ));
-    assert!(matches!(
-        &webhook.events[6],
-        WebhookEvent::SubscriptionCount {
-            subscription_count: 8,
-            ..
-        }
-    ));
     // A count that is not one is still refused, as any malformed webhook.
     let bad = r#"{"time_ms":1,"events":[{"name":"subscription_count","channel":"c","subscription_count":"many"}]}"#;
     assert!(signed(&client, bad).unwrap_err().is_webhook());
@@ -167,13 +169,7 @@ async fn every_path_segment_reaches_the_server_as_given() {
 
 #[tokio::test]
 async fn send_to_user_takes_any_user_id_and_trigger_never_a_per_user_channel() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/apps/123456/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving("POST", "/apps/123456/events", "{}", 1).await;
     let client = fixed_client(&server.uri());
     client.send_to_user("ünï 1", "e", "d").await.unwrap();
     let body: serde_json::Value =

@@ -1,12 +1,14 @@
 //! Triggers to any number of channels and batches of any size: planned into compliant
 //! requests, validated before anything is sent, sent with bounded concurrency.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use push_channels::sandbox::{Fault, Sandbox};
-use push_channels::{BatchEvent, Client, MasterKey, RetryPolicy, TriggerOptions};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use push_channels::{
+    BatchEvent, ChunkResult, Client, MasterKey, RetryPolicy, TriggerOptions, TriggerResponse,
+};
+use push_test_support::mock::Timed;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn names(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}-{i}")).collect()
@@ -26,6 +28,16 @@ fn spans<T>(results: &[push_channels::ChunkResult<T>]) -> Vec<Vec<(usize, usize)
         .collect()
 }
 
+/// Triggers `news` with `hello` on every room, in as many requests as it takes.
+async fn news(
+    client: &Client,
+    rooms: &[String],
+) -> push_channels::Result<Vec<ChunkResult<TriggerResponse>>> {
+    client
+        .trigger_chunked(rooms, "news", "hello", &TriggerOptions::new())
+        .await
+}
+
 async fn sandbox_client(concurrency: usize) -> (Sandbox, Client) {
     let sandbox = Sandbox::start().await.unwrap();
     let client = sandbox
@@ -41,10 +53,7 @@ async fn sandbox_client(concurrency: usize) -> (Sandbox, Client) {
 async fn two_hundred_and_fifty_channels_take_three_requests_each_channel_once() {
     let (sandbox, client) = sandbox_client(4).await;
     let rooms = names("room", 250);
-    let results = client
-        .trigger_chunked(&rooms[..], "news", "hello", &TriggerOptions::new())
-        .await
-        .unwrap();
+    let results = news(&client, &rooms).await.unwrap();
     assert_eq!(results.len(), 3);
     assert_eq!(sandbox.requests_seen(), 3);
     assert_eq!(
@@ -128,10 +137,7 @@ async fn one_failing_chunk_is_reported_and_the_others_still_sent() {
     // The first request fails with a 500: a trigger is not resent after it may have landed.
     sandbox.fail_next(1, Fault::status(500).body("boom"));
     let rooms = names("room", 300);
-    let results = client
-        .trigger_chunked(&rooms[..], "news", "hello", &TriggerOptions::new())
-        .await
-        .unwrap();
+    let results = news(&client, &rooms).await.unwrap();
     assert_eq!(sandbox.requests_seen(), 3, "all three chunks were sent");
     let outcomes: Vec<bool> = results.iter().map(|r| r.result.is_ok()).collect();
     assert_eq!(outcomes, [false, true, true]);
@@ -148,24 +154,13 @@ async fn one_bad_input_anywhere_sends_nothing() {
     let (sandbox, client) = sandbox_client(4).await;
     let mut rooms = names("room", 300);
     rooms[149] = "bad name".to_owned();
-    let err = client
-        .trigger_chunked(&rooms[..], "news", "hello", &TriggerOptions::new())
-        .await
-        .unwrap_err();
+    let err = news(&client, &rooms).await.unwrap_err();
     assert!(err.to_string().contains("channels[149]"), "{err}");
     rooms[149] = "room-3".to_owned();
-    let err = client
-        .trigger_chunked(&rooms[..], "news", "hello", &TriggerOptions::new())
-        .await
-        .unwrap_err();
+    let err = news(&client, &rooms).await.unwrap_err();
     assert!(err.to_string().contains("channels[149]"), "a repeat: {err}");
     rooms[149] = "#server-to-user-x".to_owned();
-    assert!(
-        client
-            .trigger_chunked(&rooms[..], "news", "hello", &TriggerOptions::new())
-            .await
-            .is_err()
-    );
+    assert!(news(&client, &rooms).await.is_err());
     // The data would be too large once sealed (the plain channels alone would pass).
     let mut mixed = names("room", 150);
     mixed.push("private-encrypted-x".to_owned());
@@ -217,43 +212,12 @@ async fn one_bad_input_anywhere_sends_nothing() {
     assert_eq!(sandbox.requests_seen(), 0);
 }
 
-/// Answers after a pause and notes when each request arrived.
-#[derive(Clone)]
-struct Slow {
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-    pause: Duration,
-}
-
-impl Respond for Slow {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        self.arrivals.lock().unwrap().push(Instant::now());
-        ResponseTemplate::new(200)
-            .set_body_string("{}")
-            .set_delay(self.pause)
-    }
-}
-
-/// The most requests that were in flight together, each taking `pause` from its arrival.
-fn most_in_flight(arrivals: &[Instant], pause: Duration) -> usize {
-    arrivals
-        .iter()
-        .map(|&start| {
-            arrivals
-                .iter()
-                .filter(|&&other| other >= start && other < start + pause)
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
 #[tokio::test]
 async fn concurrency_is_bounded_by_chunk_concurrency() {
     let server = MockServer::start().await;
-    let slow = Slow {
-        arrivals: Arc::default(),
-        pause: Duration::from_millis(250),
-    };
+    let slow = Timed::new(Duration::from_millis(250), |_| {
+        ResponseTemplate::new(200).set_body_string("{}")
+    });
     Mock::given(wiremock::matchers::method("POST"))
         .respond_with(slow.clone())
         .expect(8)
@@ -271,10 +235,9 @@ async fn concurrency_is_bounded_by_chunk_concurrency() {
         .await
         .unwrap();
     assert_eq!(results.len(), 8);
-    let arrivals = slow.arrivals.lock().unwrap().clone();
     // Requests arriving within one pause of each other overlapped. Never more than three; at
     // least two (the bound is reached, the calls are not sequential).
-    let most = most_in_flight(&arrivals, Duration::from_millis(200));
+    let most = slow.most_in_flight(Duration::from_millis(200));
     assert!((2..=3).contains(&most), "{most} in flight");
     server.verify().await;
 }

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use push_channels::{Client, RetryPolicy};
+use push_test_support::fault_client;
 use push_test_support::fault_server::{Act, FaultServer, refused_url};
 use push_test_support::faults::{TIMEOUT, outcome, policy};
 
@@ -14,13 +15,7 @@ use crate::common::*;
 const SLACK: Duration = Duration::from_millis(500);
 
 fn client(url: &str) -> Client {
-    Client::builder(APP_ID, KEY, SECRET)
-        .base_url(url)
-        .timeout(TIMEOUT)
-        .connect_timeout(TIMEOUT)
-        .retry_policy(policy())
-        .build()
-        .unwrap()
+    fault_client!(Client::builder(APP_ID, KEY, SECRET).base_url(url), policy())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,25 +1,20 @@
 use push_channels::sandbox::*;
-use push_core::{Request, RetryPolicy, Transport, hmac_sha256_hex, md5_hex};
+use push_core::{Request, RetryPolicy, Transport, md5_hex};
 
+use crate::common::sign_request;
+
+/// The query of a request signed as a Channels client signs it: `params`, `body_md5` when
+/// there is a body, and `auth_signature` last.
 fn sign(method: &str, path: &str, params: &[(&str, String)], body: &str, secret: &str) -> String {
-    let mut p: Vec<(String, String)> = params
+    let mut pairs: Vec<(String, String)> = params
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
         .collect();
     if !body.is_empty() {
-        p.push(("body_md5".into(), md5_hex(body.as_bytes())));
+        pairs.push(("body_md5".into(), md5_hex(body.as_bytes())));
     }
-    p.sort();
-    let q = p
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    let sig = hmac_sha256_hex(
-        secret.as_bytes(),
-        format!("{method}\n{path}\n{q}").as_bytes(),
-    );
-    format!("{q}&auth_signature={sig}")
+    let (query, sig) = sign_request(method, path, pairs, secret);
+    format!("{query}&auth_signature={sig}")
 }
 
 fn now() -> String {
@@ -44,26 +39,21 @@ async fn trigger_roundtrip_and_tamper() {
         ("auth_timestamp", now()),
         ("auth_version", "1.0".to_owned()),
     ];
+    // A signed POST of `body` to the events path.
+    let post = |query: &str, body: String| {
+        t.send(Request::post(format!("{path}?{query}")).json_body(body))
+    };
     let q = sign("POST", path, &base, body, SANDBOX_SECRET);
-    let r = t
-        .send(Request::post(format!("{path}?{q}")).json_body(body))
-        .await
-        .unwrap();
+    let r = post(&q, body.to_owned()).await.unwrap();
     assert_eq!(r.body(), b"{}");
     assert_eq!(sb.events().len(), 1);
     assert_eq!(sb.events()[0].channels, vec!["a", "b"]);
     // tamper body
-    let err = t
-        .send(Request::post(format!("{path}?{q}")).json_body(body.replace("hi", "ho")))
-        .await
-        .unwrap_err();
+    let err = post(&q, body.replace("hi", "ho")).await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
     // wrong secret
     let q2 = sign("POST", path, &base, body, "nope");
-    let err = t
-        .send(Request::post(format!("{path}?{q2}")).json_body(body))
-        .await
-        .unwrap_err();
+    let err = post(&q2, body.to_owned()).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("Invalid signature"), "{err}");
     // stale timestamp
@@ -73,10 +63,7 @@ async fn trigger_roundtrip_and_tamper() {
         ("auth_version", "1.0".to_owned()),
     ];
     let q3 = sign("POST", path, &old, body, SANDBOX_SECRET);
-    let err = t
-        .send(Request::post(format!("{path}?{q3}")).json_body(body))
-        .await
-        .unwrap_err();
+    let err = post(&q3, body.to_owned()).await.unwrap_err();
     assert!(err.to_string().contains("Timestamp expired"), "{err}");
     // GET channel with info
     sb.seed_channel("presence-x", ChannelState::presence(["u1", "u2", "u1"]));
@@ -92,10 +79,7 @@ async fn trigger_roundtrip_and_tamper() {
         "x".repeat(10241)
     );
     let q5 = sign("POST", path, &base, &big, SANDBOX_SECRET);
-    let err = t
-        .send(Request::post(format!("{path}?{q5}")).json_body(big))
-        .await
-        .unwrap_err();
+    let err = post(&q5, big).await.unwrap_err();
     assert_eq!(err.status(), Some(413));
     assert_eq!(sb.events().len(), 1);
 }
@@ -180,6 +164,25 @@ mod through_the_client {
     use push_channels::{Attribute, BatchEvent, MasterKey, TriggerOptions};
     use push_core::sandbox::Fault;
 
+    /// Triggers `count` on `channels` asking for `info`: each channel's answered
+    /// `(subscription_count, user_count)`, in the order given.
+    async fn counts(
+        client: &push_channels::Client,
+        channels: &[&str],
+        info: &[Attribute],
+    ) -> Vec<(Option<u64>, Option<u64>)> {
+        let options = TriggerOptions::new().info(info.iter().copied());
+        let answer = client
+            .trigger_with(channels, "count", "", &options)
+            .await
+            .unwrap();
+        let of = |channel: &&str| {
+            let counts = &answer.channels[*channel];
+            (counts.subscription_count, counts.user_count)
+        };
+        channels.iter().map(of).collect()
+    }
+
     #[tokio::test]
     async fn the_whole_api_against_the_sandbox() {
         let sb = Sandbox::start().await.unwrap();
@@ -202,42 +205,20 @@ mod through_the_client {
             .await
             .unwrap();
         assert!(answer.channels.is_empty());
-        let answer = client
-            .trigger_with(
-                "room",
-                "count",
-                "",
-                &TriggerOptions::new().info([Attribute::SubscriptionCount]),
-            )
-            .await
-            .unwrap();
-        assert_eq!(answer.channels["room"].subscription_count, Some(4));
-        let answer = client
-            .trigger_with(
-                "presence-lobby",
-                "count",
-                "",
-                &TriggerOptions::new().info([Attribute::UserCount]),
-            )
-            .await
-            .unwrap();
-        assert_eq!(answer.channels["presence-lobby"].user_count, Some(2));
+        use Attribute::{SubscriptionCount, UserCount};
+        let room = (Some(4), None);
+        assert_eq!(
+            counts(&client, &["room"], &[SubscriptionCount]).await,
+            [room]
+        );
+        let lobby = counts(&client, &["presence-lobby"], &[UserCount]).await;
+        assert_eq!(lobby, [(None, Some(2))]);
         // A trigger's `info` is answered with the counts that apply to each channel (the
         // docs' own examples ask both of a list mixing presence and other channels): no
         // user_count for a channel that is not presence, both counts for one that is.
-        let mixed = client
-            .trigger_with(
-                ["room", "presence-lobby"],
-                "count",
-                "",
-                &TriggerOptions::new().info([Attribute::SubscriptionCount, Attribute::UserCount]),
-            )
-            .await
-            .unwrap();
-        assert_eq!(mixed.channels["room"].user_count, None);
-        assert_eq!(mixed.channels["room"].subscription_count, Some(4));
-        assert_eq!(mixed.channels["presence-lobby"].user_count, Some(2));
-        assert_eq!(mixed.channels["presence-lobby"].subscription_count, Some(2));
+        let both = [SubscriptionCount, UserCount];
+        let mixed = counts(&client, &["room", "presence-lobby"], &both).await;
+        assert_eq!(mixed, [room, (Some(2), Some(2))]);
         let first = sb.take_events();
         assert_eq!(first.len(), 4, "{first:?}");
         assert_eq!(first[0].data, r#"{"n":1}"#);

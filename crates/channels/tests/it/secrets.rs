@@ -9,12 +9,8 @@ use crate::common::*;
 
 #[test]
 fn nothing_secret_is_printed_or_logged() {
-    let capture = push_test_support::capture_this_thread();
     // One thread: every event of the client and its HTTP stack is on this thread.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (capture, rt) = push_test_support::secrets::capture_with_runtime();
     let mut printed = String::new();
     let mut signatures: Vec<String> = Vec::new();
 

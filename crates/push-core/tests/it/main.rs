@@ -11,7 +11,7 @@ mod transport;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use push_core::{RetryPolicy, Sleeper};
+use push_core::{Request, RetryPolicy, Sleeper};
 
 /// A sleeper that records the delays it was asked for and returns at once.
 #[derive(Clone, Default)]
@@ -38,4 +38,9 @@ pub(crate) fn fast_policy(attempts: u32) -> RetryPolicy {
         .base_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(4))
         .jitter(0.0)
+}
+
+/// A `POST` of the empty JSON object to `path`.
+pub(crate) fn post(path: &str) -> Request {
+    Request::post(path).json_body("{}")
 }

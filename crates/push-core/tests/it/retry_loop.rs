@@ -3,65 +3,53 @@
 use std::time::{Duration, Instant};
 
 use push_core::{Error, Request, RetryPolicy, Transport};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::raw_server::{Behaviour, RawServer, refused_url};
-use crate::{RecordingSleeper, fast_policy};
+use push_test_support::mock::answering;
 
-fn transport(url: &str, policy: RetryPolicy, sleeper: &RecordingSleeper) -> Transport {
-    Transport::builder(url)
+use crate::{RecordingSleeper, fast_policy, post};
+
+/// A transport to `url` retrying as `policy` says, and the sleeper that records its waits.
+fn transport(url: &str, policy: RetryPolicy) -> (Transport, RecordingSleeper) {
+    let sleeper = RecordingSleeper::default();
+    let t = Transport::builder(url)
         .retry_policy(policy)
         .sleeper(sleeper.sleeper())
         .timeout(Duration::from_secs(5))
         .build()
-        .unwrap()
+        .unwrap();
+    (t, sleeper)
+}
+
+fn status(code: u16) -> ResponseTemplate {
+    ResponseTemplate::new(code)
+}
+
+fn retry_after(code: u16, value: &str) -> ResponseTemplate {
+    status(code).insert_header("Retry-After", value)
 }
 
 #[tokio::test]
 async fn two_503_with_retry_after_then_200_is_three_requests_and_success() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/events"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(5), &sleeper);
-    let resp = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap();
+    let ok = status(200).set_body_string("{}");
+    let server = answering("POST", vec![(retry_after(503, "2"), 2), (ok, 1)]).await;
+    let (t, sleeper) = transport(&server.uri(), fast_policy(5));
+    let resp = t.send(post("/events")).await.unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|r| r.url.path() == "/events"));
     // Retry-After was honoured, not the 1 ms backoff.
     assert_eq!(sleeper.delays(), vec![Duration::from_secs(2); 2]);
 }
 
 #[tokio::test]
 async fn post_answered_500_is_sent_once_and_is_an_api_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500).set_body_string("Internal Server Error"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(5), &sleeper);
-    let err = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap_err();
+    let answer = status(500).set_body_string("Internal Server Error");
+    let server = answering("POST", vec![(answer, 1)]).await;
+    let (t, sleeper) = transport(&server.uri(), fast_policy(5));
+    let err = t.send(post("/events")).await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert_eq!(
         err.api().unwrap().message.as_deref(),
@@ -73,14 +61,8 @@ async fn post_answered_500_is_sent_once_and_is_an_api_error() {
 
 #[tokio::test]
 async fn get_answered_500_is_retried_until_attempts_run_out() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(3), &sleeper);
+    let server = answering("GET", vec![(status(500), 3)]).await;
+    let (t, sleeper) = transport(&server.uri(), fast_policy(3));
     let err = t.send(Request::get("/channels")).await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert!(err.is_retryable());
@@ -93,19 +75,9 @@ async fn get_answered_500_is_retried_until_attempts_run_out() {
 
 #[tokio::test]
 async fn get_502_then_success_recovers() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(502))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"ok":1}"#))
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(3), &sleeper);
+    let ok = status(200).set_body_string(r#"{"ok":1}"#);
+    let server = answering("GET", vec![(status(502), 1), (ok, 1)]).await;
+    let (t, _) = transport(&server.uri(), fast_policy(3));
     let resp = t.send(Request::get("/x")).await.unwrap();
     assert_eq!(resp.body(), br#"{"ok":1}"#);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
@@ -113,38 +85,21 @@ async fn get_502_then_success_recovers() {
 
 #[tokio::test]
 async fn client_errors_are_never_retried() {
-    for status in [400u16, 401, 403, 404, 413, 422] {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(status).set_body_string("nope"))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let sleeper = RecordingSleeper::default();
-        let t = transport(&server.uri(), fast_policy(4), &sleeper);
+    for code in [400u16, 401, 403, 404, 413, 422] {
+        let server = answering("GET", vec![(status(code).set_body_string("nope"), 1)]).await;
+        let (t, _) = transport(&server.uri(), fast_policy(4));
         let err = t.send(Request::get("/x")).await.unwrap_err();
-        assert_eq!(err.status(), Some(status));
+        assert_eq!(err.status(), Some(code));
         assert!(!err.is_retryable());
     }
 }
 
 #[tokio::test]
 async fn retry_after_as_http_date_is_honoured() {
-    let server = MockServer::start().await;
     let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(20));
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", when.as_str()))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(3), &sleeper);
-    t.send(Request::post("/p").json_body("{}")).await.unwrap();
+    let server = answering("POST", vec![(retry_after(429, &when), 1), (status(200), 1)]).await;
+    let (t, sleeper) = transport(&server.uri(), fast_policy(3));
+    t.send(post("/p")).await.unwrap();
     let delays = sleeper.delays();
     assert_eq!(delays.len(), 1);
     // Whole seconds in the header: between 18 and 20 s from now.
@@ -156,58 +111,34 @@ async fn retry_after_as_http_date_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_is_capped() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "86400"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
+    let server = answering(
+        "GET",
+        vec![(retry_after(503, "86400"), 1), (status(200), 1)],
+    )
+    .await;
     let policy = fast_policy(2)
         .max_retry_after(Duration::from_secs(7))
         .deadline(None);
-    let t = transport(&server.uri(), policy, &sleeper);
+    let (t, sleeper) = transport(&server.uri(), policy);
     t.send(Request::get("/x")).await.unwrap();
     assert_eq!(sleeper.delays(), vec![Duration::from_secs(7)]);
 }
 
 #[tokio::test]
 async fn rate_limited_after_retries_is_distinguishable() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("Retry-After", "1")
-                .set_body_string("slow down"),
-        )
-        .expect(2)
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.uri(), fast_policy(2), &sleeper);
-    let err = t
-        .send(Request::post("/p").json_body("{}"))
-        .await
-        .unwrap_err();
+    let answer = retry_after(429, "1").set_body_string("slow down");
+    let server = answering("POST", vec![(answer, 2)]).await;
+    let (t, _) = transport(&server.uri(), fast_policy(2));
+    let err = t.send(post("/p")).await.unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
 }
 
 #[tokio::test]
 async fn no_retry_starts_past_the_deadline() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "20"))
-        .mount(&server)
-        .await;
-    let sleeper = RecordingSleeper::default();
+    let server = answering("GET", vec![(retry_after(503, "20"), 1)]).await;
     let policy = fast_policy(10).deadline(Some(Duration::from_secs(10)));
-    let t = transport(&server.uri(), policy, &sleeper);
+    let (t, sleeper) = transport(&server.uri(), policy);
     let err = t.send(Request::get("/x")).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     // A 20 s wait would end after the 10 s deadline: one request, no sleep.
@@ -218,33 +149,31 @@ async fn no_retry_starts_past_the_deadline() {
 #[tokio::test]
 async fn connection_refused_is_retried_then_a_connect_error() {
     let url = refused_url();
-    let sleeper = RecordingSleeper::default();
     // Refused connections are safe to retry even for POST: nothing was sent.
-    let t = transport(&url, fast_policy(3), &sleeper);
-    let err = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap_err();
+    let (t, sleeper) = transport(&url, fast_policy(3));
+    let err = t.send(post("/events")).await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(sleeper.delays().len(), 2, "three attempts, two waits");
 }
 
-#[tokio::test]
-async fn a_server_that_never_answers_times_out_close_to_the_timeout() {
+/// A transport to a silent raw server with a short per-attempt `timeout`.
+async fn silent(timeout: Duration, policy: RetryPolicy) -> (RawServer, Transport) {
     let server = RawServer::start(Behaviour::Silent).await;
-    let sleeper = RecordingSleeper::default();
     let t = Transport::builder(&server.url)
-        .timeout(Duration::from_millis(300))
-        .retry_policy(RetryPolicy::none())
-        .sleeper(sleeper.sleeper())
+        .timeout(timeout)
+        .retry_policy(policy)
+        .sleeper(RecordingSleeper::default().sleeper())
         .build()
         .unwrap();
+    (server, t)
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_close_to_the_timeout() {
+    let (server, t) = silent(Duration::from_millis(300), RetryPolicy::none()).await;
     let started = Instant::now();
-    let err = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap_err();
+    let err = t.send(post("/events")).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
     assert!(elapsed >= Duration::from_millis(290), "{elapsed:?}");
@@ -255,18 +184,8 @@ async fn a_server_that_never_answers_times_out_close_to_the_timeout() {
 
 #[tokio::test]
 async fn a_timed_out_post_is_not_retried_but_a_get_is() {
-    let server = RawServer::start(Behaviour::Silent).await;
-    let sleeper = RecordingSleeper::default();
-    let t = Transport::builder(&server.url)
-        .timeout(Duration::from_millis(100))
-        .retry_policy(fast_policy(3))
-        .sleeper(sleeper.sleeper())
-        .build()
-        .unwrap();
-    let err = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap_err();
+    let (server, t) = silent(Duration::from_millis(100), fast_policy(3)).await;
+    let err = t.send(post("/events")).await.unwrap_err();
     assert!(err.is_timeout());
     assert_eq!(
         server.connections(),
@@ -282,12 +201,8 @@ async fn a_timed_out_post_is_not_retried_but_a_get_is() {
 #[tokio::test]
 async fn a_connection_reset_mid_response_is_not_retried_for_post() {
     let server = RawServer::start(Behaviour::ResetMidResponse).await;
-    let sleeper = RecordingSleeper::default();
-    let t = transport(&server.url, fast_policy(3), &sleeper);
-    let err = t
-        .send(Request::post("/events").json_body("{}"))
-        .await
-        .unwrap_err();
+    let (t, _) = transport(&server.url, fast_policy(3));
+    let err = t.send(post("/events")).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_eq!(server.connections(), 1);
 

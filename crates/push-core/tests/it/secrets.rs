@@ -1,8 +1,9 @@
 //! No secret, token or signature ever appears in Debug output, errors or logs.
 
 use push_core::{Error, HmacSha256Key, Request, RetryPolicy, Secret, Transport};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
+
+use push_test_support::mock::answering;
 
 const TOKEN: &str = "tok-SECRET-0123456789";
 const SIGNATURE: &str = "deadbeefSIGNATURE";
@@ -20,11 +21,8 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     // events whose callsites other tests cached as disabled first.
     let captured = push_test_support::capture_this_thread();
 
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_string("Unauthorized"))
-        .mount(&server)
-        .await;
+    let unauthorized = ResponseTemplate::new(401).set_body_string("Unauthorized");
+    let server = answering("POST", vec![(unauthorized, 1)]).await;
 
     let secret = Secret::new(TOKEN);
     let builder = Transport::builder(server.uri())
@@ -80,18 +78,8 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
 #[tokio::test]
 async fn the_span_counts_resends() {
     let captured = push_test_support::capture_this_thread();
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    let ok = ResponseTemplate::new(200).set_body_string("{}");
+    let server = answering("GET", vec![(ResponseTemplate::new(503), 2), (ok, 1)]).await;
     let t = Transport::builder(server.uri())
         .retry_policy(crate::fast_policy(3))
         .sleeper(crate::RecordingSleeper::default().sleeper())

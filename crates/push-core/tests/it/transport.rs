@@ -3,10 +3,16 @@
 use std::time::Duration;
 
 use push_core::{
-    ApiError, Error, Method, Request, Response, RetryPolicy, Secret, Transport, USER_AGENT,
+    ApiError, Error, Method, Request, Response, RetryPolicy, Secret, Transport, TransportBuilder,
+    USER_AGENT,
 };
+use push_test_support::secrets::assert_base_url_secrets_hidden;
 use wiremock::matchers::{body_bytes, header, header_exists, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use push_test_support::mock::{answering, serving};
+
+use crate::post;
 
 #[tokio::test]
 async fn sends_default_headers_auth_body_and_query_exactly() {
@@ -72,22 +78,17 @@ async fn error_parser_shapes_api_errors() {
         }
         e
     }
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_string(r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#),
-        )
-        .mount(&server)
-        .await;
+    let body = r#"{"error":"Unauthorized","description":"Incorrect API Key"}"#;
+    let server = answering(
+        "POST",
+        vec![(ResponseTemplate::new(401).set_body_string(body), 1)],
+    )
+    .await;
     let t = Transport::builder(server.uri())
         .error_parser(parse)
         .build()
         .unwrap();
-    let err = t
-        .send(Request::post("/p").json_body("{}"))
-        .await
-        .unwrap_err();
+    let err = t.send(post("/p")).await.unwrap_err();
     let api = err.api().unwrap();
     assert_eq!(api.status, 401);
     assert_eq!(api.code.as_deref(), Some("Unauthorized"));
@@ -100,11 +101,8 @@ async fn error_parser_shapes_api_errors() {
 
 #[tokio::test]
 async fn non_json_success_body_is_a_decode_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let page = ResponseTemplate::new(200).set_body_string("<html>oops</html>");
+    let server = answering("GET", vec![(page, 1)]).await;
     let t = Transport::builder(server.uri()).build().unwrap();
     let resp = t.send(Request::get("/x")).await.unwrap();
     let err = resp.json::<serde_json::Value>().unwrap_err();
@@ -114,20 +112,13 @@ async fn non_json_success_body_is_a_decode_error() {
 
 #[tokio::test]
 async fn redirects_are_not_followed() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(307).insert_header("Location", "http://127.0.0.1:9/"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let redirect = ResponseTemplate::new(307).insert_header("Location", "http://127.0.0.1:9/");
+    let server = answering("POST", vec![(redirect, 1)]).await;
     let t = Transport::builder(server.uri())
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = t
-        .send(Request::post("/x").json_body("{}"))
-        .await
-        .unwrap_err();
+    let err = t.send(post("/x")).await.unwrap_err();
     assert_eq!(err.status(), Some(307));
 }
 
@@ -191,12 +182,7 @@ fn bad_configuration_is_a_config_error() {
 
 #[tokio::test]
 async fn invalid_request_header_is_invalid_input_and_nothing_is_sent() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = answering("GET", vec![(ResponseTemplate::new(200), 0)]).await;
     let t = Transport::builder(server.uri()).build().unwrap();
     let err = t
         .send(Request::get("/x").header("x", "a\r\nb"))
@@ -216,13 +202,7 @@ fn response_helpers() {
 
 #[tokio::test]
 async fn an_endpoint_sends_what_the_same_relative_path_sends() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/apps/1/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .expect(4)
-        .mount(&server)
-        .await;
+    let server = serving("POST", "/api/v1/apps/1/events", "{}", 4).await;
     let t = Transport::builder(format!("{}/api/v1", server.uri()))
         .build()
         .unwrap();
@@ -334,33 +314,11 @@ async fn a_path_reaches_the_server_exactly_as_given_or_not_at_all() {
     );
 }
 
-/// A base URL carrying credentials or a query: refused at build, and neither the error nor the
-/// builder's `Debug` repeats the user info or the query.
+/// A base URL carrying credentials, a query or a fragment: refused at build, and neither the
+/// error nor the builder's `Debug` repeats the user info or the query.
 #[test]
 fn base_url_credentials_and_query_are_never_shown() {
-    for url in [
-        "https://user:pass@host/x?token=abc",
-        "https://user:pass@host/x",
-        "https://user@host/x",
-        "https://host/x?token=abc",
-        "https://host/x#token=abc",
-        "ftp://user:pass@host/x?token=abc",
-        "https://user:pa/ss@host/x?token=abc",
-        "https://user:pass@/x?token=abc",
-    ] {
-        let builder = Transport::builder(url);
-        let shown_builder = format!("{builder:?}");
-        let err = builder.build().unwrap_err();
-        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
-        let shown = format!("{err} {err:?} {shown_builder}");
-        for secret in ["pass", "abc", "user:", "user@", "pa/ss"] {
-            assert!(!shown.contains(secret), "{url}: {secret:?} in {shown}");
-        }
-    }
-    let err = Transport::builder("https://user:pass@host/x")
-        .build()
-        .unwrap_err();
-    assert!(err.to_string().contains("credentials"), "{err}");
+    assert_base_url_secrets_hidden(|url| Transport::builder(url), TransportBuilder::build);
     // What is shown instead: scheme, host, port and path.
     let err = Transport::builder("ftp://host:2121/x?token=abc")
         .build()
@@ -379,12 +337,7 @@ fn base_url_credentials_and_query_are_never_shown() {
 /// `request`, nothing sent, no retry, and no URL in the message.
 #[tokio::test]
 async fn a_request_the_client_cannot_build_is_invalid_input_not_retried() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = answering("GET", vec![(ResponseTemplate::new(200), 0)]).await;
     let sleeper = crate::RecordingSleeper::default();
     let t = Transport::builder(server.uri())
         .retry_policy(crate::fast_policy(4))

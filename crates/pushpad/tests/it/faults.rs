@@ -6,12 +6,13 @@
 //! suite keeps what is Pushpad's: a notification create (POST) is not repeated after a 500 and a
 //! get (GET) is. Last, a refused connection's message names the address and the cause.
 
+use push_test_support::fault_client;
 use push_test_support::fault_server::refused_url;
-use push_test_support::faults::{FaultCase, SLACK, TIMEOUT, policy, run_table};
+use push_test_support::faults::{FaultCase, case, policy, resent_unchanged, run_table};
 
 use push_pushpad::{Client, Error, NewNotification, RetryPolicy};
 
-use crate::common::TOKEN;
+use crate::common::{TOKEN, builder_at};
 
 /// The shared misbehaving server ([`push_test_support::fault_server`]), through the test-support conveniences.
 pub(crate) use push_test_support::fault_server::{Act, Seen};
@@ -27,14 +28,7 @@ fn says(result: &Result<String, Error>, text: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 fn client(uri: &str, policy: RetryPolicy) -> Client {
-    Client::builder(TOKEN)
-        .project_id(123)
-        .base_url(format!("{uri}/api/v1"))
-        .timeout(TIMEOUT)
-        .connect_timeout(TIMEOUT)
-        .retry_policy(policy)
-        .build()
-        .unwrap()
+    fault_client!(builder_at(uri), policy)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,16 +40,6 @@ enum Call {
 }
 
 type Case = FaultCase<Call>;
-
-fn case(
-    name: &'static str,
-    call: Call,
-    script: Vec<Act>,
-    want: &'static str,
-    requests: usize,
-) -> Case {
-    FaultCase::new(name, call, script, want, requests, policy(), SLACK)
-}
 
 fn cases() -> Vec<Case> {
     use Call::{Create, Get};
@@ -167,36 +151,27 @@ async fn call(client: Client, call: Call) -> Result<String, Error> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_fault_gives_a_typed_outcome_within_the_time_bound() {
-    let cases = cases();
-    assert_eq!(cases.len(), 11);
-    run_table(cases, client, call).await;
+    run_table(cases(), 11, client, call).await;
 }
 
 /// The notification body reaches the server intact on the retry after a 429.
 #[tokio::test]
 async fn retried_create_sends_the_same_body_and_auth() {
-    let server = Server::script(vec![
+    let path = "/api/v1/projects/123/notifications";
+    let script = vec![
         answer_with(429, &[("Retry-After", "0")], ""),
         answer(201, r#"{"id":9}"#),
-    ])
-    .await;
-    let created = client(&server.uri(), policy())
-        .notifications()
-        .create(&NewNotification::new("Hello"))
-        .await
-        .unwrap();
+    ];
+    let create = |uri: String| async move {
+        let client = client(&uri, policy());
+        client
+            .notifications()
+            .create(&NewNotification::new("Hello"))
+            .await
+    };
+    let auth = format!("Bearer {TOKEN}");
+    let created = resent_unchanged(script, create, "POST", path, &auth).await;
     assert_eq!(created.id, 9);
-    let seen = server.seen();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].body, seen[1].body);
-    for s in &seen {
-        assert_eq!(s.method, "POST");
-        assert_eq!(s.path, "/api/v1/projects/123/notifications");
-        assert_eq!(
-            s.header("authorization"),
-            Some(format!("Bearer {TOKEN}").as_str())
-        );
-    }
 }
 
 /// A refused connection is `Error::Connect`, and its message names `127.0.0.1:PORT` and why

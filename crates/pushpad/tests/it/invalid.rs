@@ -23,91 +23,30 @@ async fn bad_inputs_are_rejected_before_sending() {
         .unwrap();
     let ok = || NewNotification::new("hello");
 
-    let results: Vec<(&str, Result<()>)> = vec![
-        (
-            "custom_metrics",
-            c.notifications()
-                .create(&ok().custom_metrics(["a", "b", "c", "d"]))
-                .await
-                .map(drop),
-        ),
-        (
-            "actions[0].action",
-            c.notifications()
-                .create(&ok().actions([Action::new("ok").action("no spaces")]))
-                .await
-                .map(drop),
-        ),
-        (
-            "actions[1].action",
-            c.notifications()
-                .create(&ok().actions([Action::new("a"), Action::new("b").action("")]))
-                .await
-                .map(drop),
-        ),
-        (
-            "actions[0].action",
-            c.notifications()
-                .create(&ok().actions([Action::new("a").action("dash-ed")]))
-                .await
-                .map(drop),
-        ),
-        (
-            "project_id",
-            no_project.notifications().create(&ok()).await.map(drop),
-        ),
-        (
-            "project_id",
-            no_project
-                .subscriptions()
-                .all(&SubscriptionQuery::new())
-                .await
-                .map(drop),
-        ),
-        (
-            "page",
-            c.notifications()
-                .all(&NotificationQuery::new().page(0))
-                .await
-                .map(drop),
-        ),
-        (
-            "page",
-            c.subscriptions()
-                .all(&SubscriptionQuery::new().page(0))
-                .await
-                .map(drop),
-        ),
-        (
-            "per_page",
-            c.subscriptions()
-                .all(&SubscriptionQuery::new().per_page(0))
-                .await
-                .map(drop),
-        ),
-        (
-            "notifications_ttl",
-            c.projects()
-                .create(&NewProject::new(1, "n", "https://x").notifications_ttl(2_419_201))
-                .await
-                .map(drop),
-        ),
-        (
-            "notifications_ttl",
-            c.projects()
-                .update(1, &ProjectUpdate::new().notifications_ttl(2_419_201))
-                .await
-                .map(drop),
-        ),
-        (
-            // In UTC this is the year 10000, which ISO 8601 as the API takes it cannot write.
-            "send_at",
-            c.notifications()
-                .create(&ok().send_at(time::macros::datetime!(9999-12-31 23:00 -5)))
-                .await
-                .map(drop),
-        ),
-    ];
+    // `field => call;`: the call must be refused as `InvalidInput` naming `field`.
+    macro_rules! refused {
+        ($($field:literal => $call:expr;)*) => {
+            vec![$(($field, $call.await.map(drop))),*]
+        };
+    }
+    let (n, s, p) = (c.notifications(), c.subscriptions(), c.projects());
+    let results: Vec<(&str, Result<()>)> = refused! {
+        "custom_metrics" => n.create(&ok().custom_metrics(["a", "b", "c", "d"]));
+        "actions[0].action" => n.create(&ok().actions([Action::new("ok").action("no spaces")]));
+        "actions[1].action" =>
+            n.create(&ok().actions([Action::new("a"), Action::new("b").action("")]));
+        "actions[0].action" => n.create(&ok().actions([Action::new("a").action("dash-ed")]));
+        "project_id" => no_project.notifications().create(&ok());
+        "project_id" => no_project.subscriptions().all(&SubscriptionQuery::new());
+        "page" => n.all(&NotificationQuery::new().page(0));
+        "page" => s.all(&SubscriptionQuery::new().page(0));
+        "per_page" => s.all(&SubscriptionQuery::new().per_page(0));
+        "notifications_ttl" =>
+            p.create(&NewProject::new(1, "n", "https://x").notifications_ttl(2_419_201));
+        "notifications_ttl" => p.update(1, &ProjectUpdate::new().notifications_ttl(2_419_201));
+        // In UTC this is the year 10000, which ISO 8601 as the API takes it cannot write.
+        "send_at" => n.create(&ok().send_at(time::macros::datetime!(9999-12-31 23:00 -5)));
+    };
     assert!(results.len() >= 10);
     for (field, result) in results {
         match result {
@@ -150,7 +89,7 @@ async fn undocumented_refusals_are_left_to_the_server() {
     let c = client(&server);
     let object = || ResponseTemplate::new(201).set_body_string(r#"{"id":1}"#);
     let found = || ResponseTemplate::new(200).set_body_string(r#"{"id":1}"#);
-    for mock in [
+    let mocks = [
         routes::create_notification(123)
             .body(
                 json!({"body": " ", "title": "", "actions": [{"title": "", "target_url": ""}],
@@ -181,7 +120,8 @@ async fn undocumented_refusals_are_left_to_the_server() {
             .body(json!({"name": " "}))
             .respond(found()),
         routes::get_sender(0).respond(found()),
-    ] {
+    ];
+    for mock in mocks {
         mock.expect(1).mount(&server).await;
     }
     catch_all(&server).await;
@@ -191,37 +131,22 @@ async fn undocumented_refusals_are_left_to_the_server() {
         .custom_metrics([""])
         .uids([""])
         .tags([" "]);
-    c.notifications().create(&n).await.unwrap();
-    c.notifications()
-        .in_project(0)
-        .all(&NotificationQuery::new())
-        .await
-        .unwrap();
-    c.notifications().get(0).await.unwrap();
-    c.notifications().cancel(0).await.unwrap();
-    let s = c.subscriptions();
-    s.create(&NewSubscription::new("").tags([""]))
-        .await
-        .unwrap();
-    s.update(0, &SubscriptionUpdate::new().uid(""))
-        .await
-        .unwrap();
-    s.delete(0).await.unwrap();
-    c.projects()
-        .create(&NewProject::new(0, "", " "))
-        .await
-        .unwrap();
-    c.projects()
-        .update(0, &ProjectUpdate::new().name(""))
-        .await
-        .unwrap();
-    c.projects().delete(0).await.unwrap();
-    c.senders().create(&NewSender::new("")).await.unwrap();
-    c.senders()
-        .update(7, &SenderUpdate::new().name(" "))
-        .await
-        .unwrap();
-    c.senders().get(0).await.unwrap();
+    let (s, p, snd) = (c.subscriptions(), c.projects(), c.senders());
+    await_ok! {
+        c.notifications().create(&n);
+        c.notifications().in_project(0).all(&NotificationQuery::new());
+        c.notifications().get(0);
+        c.notifications().cancel(0);
+        s.create(&NewSubscription::new("").tags([""]));
+        s.update(0, &SubscriptionUpdate::new().uid(""));
+        s.delete(0);
+        p.create(&NewProject::new(0, "", " "));
+        p.update(0, &ProjectUpdate::new().name(""));
+        p.delete(0);
+        snd.create(&NewSender::new(""));
+        snd.update(7, &SenderUpdate::new().name(" "));
+        snd.get(0);
+    }
     // A default project 0 is a project id like any other.
     let zero = Client::builder(TOKEN)
         .project_id(0)

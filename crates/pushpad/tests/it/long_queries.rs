@@ -9,11 +9,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::common::client;
 
-async fn silent_server() -> MockServer {
+/// A server answering any request with an empty listing, which must see `n` requests.
+async fn listing_server(n: u64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .expect(0)
+        .expect(n)
         .mount(&server)
         .await;
     server
@@ -31,7 +32,7 @@ fn field(result: Result<impl std::fmt::Debug>) -> String {
 
 #[tokio::test]
 async fn a_hundred_thousand_uids_are_refused_and_nothing_is_sent() {
-    let server = silent_server().await;
+    let server = listing_server(0).await;
     let c = client(&server);
     let uids: Vec<String> = (0..100_000).map(|i| format!("user-{i}")).collect();
     let q = SubscriptionQuery::new().uids(uids.clone());
@@ -64,12 +65,7 @@ fn query_of_url_len(base_url_and_path: &str, len: usize) -> SubscriptionQuery {
 
 #[tokio::test]
 async fn the_longest_sendable_url_is_sent_and_one_byte_more_is_refused() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = listing_server(1).await;
     let c = client(&server);
     let target = format!("{}/api/v1/projects/123/subscriptions", server.uri());
     let longest = query_of_url_len(&target, 65_534);

@@ -6,6 +6,13 @@
     clippy::print_stdout
 )]
 
+/// Awaits each call in turn and unwraps its result: `await_ok! { c.projects().all(); }`.
+macro_rules! await_ok {
+    ($($call:expr;)*) => {
+        $( $call.await.unwrap(); )*
+    };
+}
+
 mod answers;
 mod common;
 mod concurrency;

@@ -6,8 +6,10 @@
 //! prefix, which every path must keep in front of it.
 
 use push_pushpad::*;
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use push_test_support::mock::serving;
 
 use super::common::TOKEN;
 
@@ -38,46 +40,33 @@ fn answer(req: &Request) -> ResponseTemplate {
 
 /// Runs every call once with the given id.
 async fn every_call(c: &Client, id: u64) {
-    let n = c.notifications();
-    let s = c.subscriptions();
-    let s2 = c.subscriptions().in_project(id);
+    let (n, n2) = (c.notifications(), c.notifications().in_project(id));
+    let (s, s2) = (c.subscriptions(), c.subscriptions().in_project(id));
+    let (p, snd) = (c.projects(), c.senders());
     let q = SubscriptionQuery::new();
-    n.create(&NewNotification::new("b")).await.unwrap();
-    c.notifications()
-        .in_project(id)
-        .create(&NewNotification::new("b"))
-        .await
-        .unwrap();
-    n.all(&NotificationQuery::new()).await.unwrap();
-    n.get(id).await.unwrap();
-    n.cancel(id).await.unwrap();
-    s.all(&q).await.unwrap();
-    s2.count(&q).await.unwrap();
-    s.create(&NewSubscription::new("https://e")).await.unwrap();
-    s2.get(id).await.unwrap();
-    s.update(id, &SubscriptionUpdate::new().uid("u"))
-        .await
-        .unwrap();
-    s2.delete(id).await.unwrap();
-    c.projects().all().await.unwrap();
-    c.projects()
-        .create(&NewProject::new(1, "n", "https://w"))
-        .await
-        .unwrap();
-    c.projects().get(id).await.unwrap();
-    c.projects()
-        .update(id, &ProjectUpdate::new().name("m"))
-        .await
-        .unwrap();
-    c.projects().delete(id).await.unwrap();
-    c.senders().all().await.unwrap();
-    c.senders().create(&NewSender::new("n")).await.unwrap();
-    c.senders().get(id).await.unwrap();
-    c.senders()
-        .update(id, &SenderUpdate::new().name("m"))
-        .await
-        .unwrap();
-    c.senders().delete(id).await.unwrap();
+    await_ok! {
+        n.create(&NewNotification::new("b"));
+        n2.create(&NewNotification::new("b"));
+        n.all(&NotificationQuery::new());
+        n.get(id);
+        n.cancel(id);
+        s.all(&q);
+        s2.count(&q);
+        s.create(&NewSubscription::new("https://e"));
+        s2.get(id);
+        s.update(id, &SubscriptionUpdate::new().uid("u"));
+        s2.delete(id);
+        p.all();
+        p.create(&NewProject::new(1, "n", "https://w"));
+        p.get(id);
+        p.update(id, &ProjectUpdate::new().name("m"));
+        p.delete(id);
+        snd.all();
+        snd.create(&NewSender::new("n"));
+        snd.get(id);
+        snd.update(id, &SenderUpdate::new().name("m"));
+        snd.delete(id);
+    }
 }
 
 fn expected(prefix: &str, id: u64) -> Vec<String> {
@@ -136,13 +125,7 @@ async fn every_path_is_exact_under_any_base_url_prefix() {
 /// uids and tags that look like path syntax stay in the query, each exactly one value.
 #[tokio::test]
 async fn filters_that_look_like_paths_stay_in_the_query() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects/123/subscriptions"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving("GET", "/api/v1/projects/123/subscriptions", "[]", 1).await;
     let c = client_at(format!("{}/api/v1", server.uri()));
     let q = SubscriptionQuery::new()
         .uids(["../x", "a/b", "%2e%2e", "é", "a&b=c"])

@@ -5,33 +5,21 @@
 //! Requests go to the local server of `faults.rs`, which counts them.
 
 use std::collections::HashSet;
-use std::future::Future;
 
 use percent_encoding::percent_decode_str;
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use push_pushpad::{
     Action, ApiError, Client, Error, NewNotification, NewProject, NewSender, NewSubscription,
     NotificationQuery, ProjectUpdate, RetryPolicy, SubscriptionQuery, SubscriptionUpdate,
     parse_error,
 };
+use push_test_support::props::{refused_if, runner};
 use serde_json::Value;
-use tokio::runtime::Runtime;
 
-use crate::common::TOKEN;
-use crate::faults::{Act, Seen, Server, answer};
-
-const CASES: u32 = 256;
-
-fn runner() -> TestRunner {
-    TestRunner::new(Config {
-        cases: CASES,
-        failure_persistence: None,
-        ..Config::default()
-    })
-}
+use crate::common::{TOKEN, client_at};
+use crate::faults::{Act, Seen, answer};
 
 /// What a well-behaved Pushpad answers: 201 to a create, a page (`[]`) to a listing, the
 /// object otherwise.
@@ -46,60 +34,11 @@ fn respond(_: usize, seen: &Seen) -> Act {
     }
 }
 
-/// A runtime with a local server, and a client pointed at it (default project 123).
-struct Env {
-    rt: Runtime,
-    server: Server,
-    client: Client,
-}
+type Env = push_test_support::props::Env<Client>;
 
-impl Env {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(Server::start(respond));
-        let client = Client::builder(TOKEN)
-            .project_id(123)
-            .base_url(format!("{}/api/v1", server.uri()))
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
-        Self { rt, server, client }
-    }
-
-    /// Runs `call` and checks it against `refused` (the fields the rules refuse, empty if the
-    /// input is valid): success with one request sent, or `InvalidInput` naming one of those
-    /// fields with nothing sent. Returns the request the server saw, if one was sent.
-    fn check<T, F>(&self, refused: &HashSet<String>, call: F) -> Result<Option<Seen>, TestCaseError>
-    where
-        F: Future<Output = Result<T, Error>>,
-    {
-        let before = self.server.requests();
-        let result = self.rt.block_on(call);
-        let sent = self.server.requests() - before;
-        match result {
-            Ok(_) => {
-                prop_assert!(
-                    refused.is_empty(),
-                    "accepted, but {refused:?} should be refused"
-                );
-                prop_assert_eq!(sent, 1);
-                Ok(self.server.seen().pop())
-            }
-            Err(Error::InvalidInput { field, reason }) => {
-                prop_assert!(
-                    refused.contains(field.as_ref()),
-                    "refused {field} ({reason}), expected one of {refused:?}"
-                );
-                prop_assert_eq!(sent, 0, "a refused input was sent");
-                Ok(None)
-            }
-            Err(other) => Err(TestCaseError::fail(format!("unexpected error {other:?}"))),
-        }
-    }
+/// A local well-behaved Pushpad, and a client pointed at it (default project 123).
+fn env() -> Env {
+    Env::new(respond, |uri| client_at(uri, RetryPolicy::none()))
 }
 
 /// Text: ordinary, empty, Unicode whitespace only, a zero-width space, and arbitrary Unicode.
@@ -177,7 +116,7 @@ fn refused_notification(n: &NewNotification) -> HashSet<String> {
 
 #[test]
 fn notifications_sent_exactly_when_valid() {
-    let env = Env::new();
+    let env = env();
     runner()
         .run(&notification(), |n| {
             let refused = refused_notification(&n);
@@ -216,7 +155,7 @@ fn decode_query(query: &str) -> Vec<(String, String)> {
 /// in order, whatever characters the uids and tags hold (`&`, `=`, `+`, `#`, Unicode).
 #[test]
 fn subscription_queries_round_trip() {
-    let env = Env::new();
+    let env = env();
     let query = (page(), page(), vec(text(), 0..3), vec(text(), 0..3)).prop_map(
         |(page, per_page, uids, tags)| SubscriptionQuery {
             page,
@@ -256,7 +195,7 @@ fn subscription_queries_round_trip() {
 /// Ids and project ids, 0 and `u64::MAX` included: each is its path segment, in decimal.
 #[test]
 fn ids_and_project_ids() {
-    let env = Env::new();
+    let env = env();
     let id = || prop_oneof![Just(0u64), Just(u64::MAX), any::<u64>()];
     runner()
         .run(&(id(), id()), |(project, id)| {
@@ -279,7 +218,7 @@ fn ids_and_project_ids() {
 /// Projects (sender id, name, website, TTL up to 28 days), project updates and senders.
 #[test]
 fn projects_and_senders() {
-    let env = Env::new();
+    let env = env();
     let ttl = prop_oneof![
         Just(2_419_200u32),
         Just(2_419_201u32),
@@ -298,10 +237,7 @@ fn projects_and_senders() {
             let too_long = ttl.is_some_and(|t| t > 2_419_200);
             let mut project = NewProject::new(sender_id, name.clone(), website);
             project.defaults.notifications_ttl = ttl;
-            let mut refused = HashSet::new();
-            if too_long {
-                refused.insert("notifications_ttl".to_owned());
-            }
+            let refused = refused_if(too_long, "notifications_ttl");
             env.check(&refused, env.client.projects().create(&project))?;
 
             let mut update = ProjectUpdate::new();
@@ -319,7 +255,7 @@ fn projects_and_senders() {
 /// Subscription imports and updates: endpoint, uid and tags.
 #[test]
 fn subscriptions_create_and_update() {
-    let env = Env::new();
+    let env = env();
     let input = (
         text(),
         option::of(vec(text(), 0..3)),

@@ -19,7 +19,9 @@ pub(crate) struct Route {
 }
 
 impl Route {
-    fn new(verb: &str, route: &str, has_body: bool) -> Self {
+    /// A `POST` or `PATCH` carries a JSON body; the other methods none.
+    fn new(verb: &str, route: &str) -> Self {
+        let has_body = matches!(verb, "POST" | "PATCH");
         let mock = Mock::given(method(verb))
             .and(path(format!("/api/v1{route}")))
             .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
@@ -66,77 +68,37 @@ impl Route {
     }
 }
 
-pub(crate) fn create_notification(project: u64) -> Route {
-    Route::new("POST", &format!("/projects/{project}/notifications"), true)
+/// One function per route, named for the call: its ids (`u64`), method and path under
+/// `/api/v1`.
+macro_rules! routes {
+    ($($name:ident($($id:ident),*) => $verb:literal $path:literal;)*) => {$(
+        pub(crate) fn $name($($id: u64),*) -> Route {
+            Route::new($verb, &format!($path))
+        }
+    )*};
 }
-pub(crate) fn list_notifications(project: u64) -> Route {
-    Route::new("GET", &format!("/projects/{project}/notifications"), false)
-}
-pub(crate) fn get_notification(id: u64) -> Route {
-    Route::new("GET", &format!("/notifications/{id}"), false)
-}
-pub(crate) fn cancel_notification(id: u64) -> Route {
-    Route::new("DELETE", &format!("/notifications/{id}/cancel"), false)
-}
-pub(crate) fn list_subscriptions(project: u64) -> Route {
-    Route::new("GET", &format!("/projects/{project}/subscriptions"), false)
-}
-pub(crate) fn count_subscriptions(project: u64) -> Route {
-    Route::new("HEAD", &format!("/projects/{project}/subscriptions"), false)
-}
-pub(crate) fn create_subscription(project: u64) -> Route {
-    Route::new("POST", &format!("/projects/{project}/subscriptions"), true)
-}
-pub(crate) fn get_subscription(project: u64, id: u64) -> Route {
-    Route::new(
-        "GET",
-        &format!("/projects/{project}/subscriptions/{id}"),
-        false,
-    )
-}
-pub(crate) fn update_subscription(project: u64, id: u64) -> Route {
-    Route::new(
-        "PATCH",
-        &format!("/projects/{project}/subscriptions/{id}"),
-        true,
-    )
-}
-pub(crate) fn delete_subscription(project: u64, id: u64) -> Route {
-    Route::new(
-        "DELETE",
-        &format!("/projects/{project}/subscriptions/{id}"),
-        false,
-    )
-}
-pub(crate) fn list_projects() -> Route {
-    Route::new("GET", "/projects", false)
-}
-pub(crate) fn create_project() -> Route {
-    Route::new("POST", "/projects", true)
-}
-pub(crate) fn get_project(id: u64) -> Route {
-    Route::new("GET", &format!("/projects/{id}"), false)
-}
-pub(crate) fn update_project(id: u64) -> Route {
-    Route::new("PATCH", &format!("/projects/{id}"), true)
-}
-pub(crate) fn delete_project(id: u64) -> Route {
-    Route::new("DELETE", &format!("/projects/{id}"), false)
-}
-pub(crate) fn list_senders() -> Route {
-    Route::new("GET", "/senders", false)
-}
-pub(crate) fn create_sender() -> Route {
-    Route::new("POST", "/senders", true)
-}
-pub(crate) fn get_sender(id: u64) -> Route {
-    Route::new("GET", &format!("/senders/{id}"), false)
-}
-pub(crate) fn update_sender(id: u64) -> Route {
-    Route::new("PATCH", &format!("/senders/{id}"), true)
-}
-pub(crate) fn delete_sender(id: u64) -> Route {
-    Route::new("DELETE", &format!("/senders/{id}"), false)
+
+routes! {
+    create_notification(project) => "POST" "/projects/{project}/notifications";
+    list_notifications(project) => "GET" "/projects/{project}/notifications";
+    get_notification(id) => "GET" "/notifications/{id}";
+    cancel_notification(id) => "DELETE" "/notifications/{id}/cancel";
+    list_subscriptions(project) => "GET" "/projects/{project}/subscriptions";
+    count_subscriptions(project) => "HEAD" "/projects/{project}/subscriptions";
+    create_subscription(project) => "POST" "/projects/{project}/subscriptions";
+    get_subscription(project, id) => "GET" "/projects/{project}/subscriptions/{id}";
+    update_subscription(project, id) => "PATCH" "/projects/{project}/subscriptions/{id}";
+    delete_subscription(project, id) => "DELETE" "/projects/{project}/subscriptions/{id}";
+    list_projects() => "GET" "/projects";
+    create_project() => "POST" "/projects";
+    get_project(id) => "GET" "/projects/{id}";
+    update_project(id) => "PATCH" "/projects/{id}";
+    delete_project(id) => "DELETE" "/projects/{id}";
+    list_senders() => "GET" "/senders";
+    create_sender() => "POST" "/senders";
+    get_sender(id) => "GET" "/senders/{id}";
+    update_sender(id) => "PATCH" "/senders/{id}";
+    delete_sender(id) => "DELETE" "/senders/{id}";
 }
 
 /// Mounted last: any request no route matched is answered 500 "unexpected request", and the
@@ -149,6 +111,16 @@ pub(crate) async fn catch_all(server: &MockServer) {
         .expect(0)
         .mount(server)
         .await;
+}
+
+/// A mock server with `mocks` mounted, and the [`catch_all`] after them.
+pub(crate) async fn serve(mocks: impl IntoIterator<Item = Mock>) -> MockServer {
+    let server = MockServer::start().await;
+    for mock in mocks {
+        mock.mount(&server).await;
+    }
+    catch_all(&server).await;
+    server
 }
 
 /// A JSON answer.

@@ -7,14 +7,37 @@ use futures_util::StreamExt;
 use push_core::{Request, RetryPolicy, Transport};
 use push_pushpad::sandbox::{Fault, SANDBOX_PROJECT_ID, SANDBOX_SENDER_ID, SANDBOX_TOKEN, Sandbox};
 use push_pushpad::{
-    NewNotification, NewProject, NewSender, NewSubscription, NotificationQuery, OffsetDateTime,
-    ProjectUpdate, SenderUpdate, SubscriptionQuery, SubscriptionUpdate,
+    NewNotification, NewProject, NewSender, NewSubscription, NotificationCreateResult,
+    NotificationQuery, OffsetDateTime, ProjectUpdate, SenderUpdate, SubscriptionQuery,
+    SubscriptionUpdate,
 };
+
+/// A sandbox and its own client.
+async fn started() -> (Sandbox, push_pushpad::Client) {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    (sandbox, client)
+}
+
+/// Creates a notification with only a body, through `client`.
+async fn notify(
+    client: &push_pushpad::Client,
+    body: &str,
+) -> push_pushpad::Result<NotificationCreateResult> {
+    client
+        .notifications()
+        .create(&NewNotification::new(body))
+        .await
+}
+
+/// The status of a call that must have failed.
+fn status_of<T: std::fmt::Debug>(result: push_pushpad::Result<T>) -> Option<u16> {
+    result.unwrap_err().status()
+}
 
 #[tokio::test]
 async fn notifications_reach_matching_subscriptions_and_are_recorded() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     sandbox.seed_subscription(SANDBOX_PROJECT_ID, Some("user-1"), &["sports", "news"]);
     sandbox.seed_subscription(SANDBOX_PROJECT_ID, Some("user-2"), &["travel"]);
     sandbox.seed_subscription(SANDBOX_PROJECT_ID, None, &["sports"]);
@@ -32,11 +55,7 @@ async fn notifications_reach_matching_subscriptions_and_are_recorded() {
     assert_eq!(result.scheduled, Some(1));
     assert_eq!(result.uids, Some(vec!["user-1".to_owned()]));
 
-    let broadcast = client
-        .notifications()
-        .create(&NewNotification::new("Hello everyone"))
-        .await
-        .unwrap();
+    let broadcast = notify(&client, "Hello everyone").await.unwrap();
     assert_eq!(broadcast.scheduled, Some(3));
     let nobody = client
         .notifications()
@@ -75,11 +94,10 @@ async fn notifications_reach_matching_subscriptions_and_are_recorded() {
 
 #[tokio::test]
 async fn scheduling_and_cancelling() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (_sandbox, client) = started().await;
+    let notes = client.notifications();
     let at = OffsetDateTime::now_utc() + Duration::from_secs(3600);
-    let scheduled = client
-        .notifications()
+    let scheduled = notes
         .create(&NewNotification::new("Later").send_at(at))
         .await
         .unwrap();
@@ -89,40 +107,26 @@ async fn scheduling_and_cancelling() {
         (send_at - at).abs() < time::Duration::seconds(1),
         "{send_at} vs {at}"
     );
-    client.notifications().cancel(scheduled.id).await.unwrap();
-    let cancelled = client.notifications().get(scheduled.id).await.unwrap();
+    notes.cancel(scheduled.id).await.unwrap();
+    let cancelled = notes.get(scheduled.id).await.unwrap();
     assert_eq!(cancelled.cancelled, Some(true));
 
     // More than 5 days ahead is the server's to refuse: 422 with the field named.
     let too_far = OffsetDateTime::now_utc() + Duration::from_secs(6 * 24 * 3600);
-    let err = client
-        .notifications()
+    let err = notes
         .create(&NewNotification::new("Too late").send_at(too_far))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(422));
     assert!(err.to_string().contains("send_at"), "{err}");
     // Cancelling a notification that was sent already is refused too.
-    let sent = client
-        .notifications()
-        .create(&NewNotification::new("Now"))
-        .await
-        .unwrap();
-    assert_eq!(
-        client
-            .notifications()
-            .cancel(sent.id)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(422)
-    );
+    let sent = notes.create(&NewNotification::new("Now")).await.unwrap();
+    assert_eq!(status_of(notes.cancel(sent.id).await), Some(422));
 }
 
 #[tokio::test]
 async fn subscriptions_crud_filters_count_and_pages() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (_sandbox, client) = started().await;
     let subs = client.subscriptions();
     let mut ids = Vec::new();
     for i in 0..7 {
@@ -188,39 +192,25 @@ async fn subscriptions_crud_filters_count_and_pages() {
         Some(vec!["vip".to_owned()])
     );
     subs.delete(ids[0]).await.unwrap();
-    assert_eq!(subs.get(ids[0]).await.unwrap_err().status(), Some(404));
-    assert_eq!(
-        client
-            .subscriptions()
-            .in_project(999)
-            .get(ids[1])
-            .await
-            .unwrap_err()
-            .status(),
-        Some(404)
-    );
+    assert_eq!(status_of(subs.get(ids[0]).await), Some(404));
+    let elsewhere = client.subscriptions().in_project(999);
+    assert_eq!(status_of(elsewhere.get(ids[1]).await), Some(404));
 }
 
 #[tokio::test]
 async fn projects_and_senders_crud() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
-    let sender = client
-        .senders()
-        .create(&NewSender::new("My sender"))
-        .await
-        .unwrap();
+    let (_sandbox, client) = started().await;
+    let (senders, projects) = (client.senders(), client.projects());
+    let sender = senders.create(&NewSender::new("My sender")).await.unwrap();
     assert!(sender.vapid_public_key.is_some());
-    let renamed = client
-        .senders()
+    let renamed = senders
         .update(sender.id, &SenderUpdate::new().name("Renamed"))
         .await
         .unwrap();
     assert_eq!(renamed.name.as_deref(), Some("Renamed"));
-    assert_eq!(client.senders().all().await.unwrap().len(), 2);
+    assert_eq!(senders.all().await.unwrap().len(), 2);
 
-    let project = client
-        .projects()
+    let project = projects
         .create(&NewProject::new(
             sender.id,
             "My project",
@@ -229,45 +219,32 @@ async fn projects_and_senders_crud() {
         .await
         .unwrap();
     assert_eq!(project.sender_id, Some(sender.id));
-    let updated = client
-        .projects()
+    let updated = projects
         .update(project.id, &ProjectUpdate::new().name("Better name"))
         .await
         .unwrap();
     assert_eq!(updated.name.as_deref(), Some("Better name"));
     assert_eq!(
-        client
-            .projects()
-            .get(project.id)
-            .await
-            .unwrap()
-            .name
-            .as_deref(),
+        projects.get(project.id).await.unwrap().name.as_deref(),
         Some("Better name")
     );
 
     // A sender with projects cannot be deleted; once the project is gone it can.
     assert_eq!(
-        client
-            .senders()
-            .delete(sender.id)
-            .await
-            .unwrap_err()
-            .status(),
+        senders.delete(sender.id).await.unwrap_err().status(),
         Some(422)
     );
-    client.projects().delete(project.id).await.unwrap();
-    client.senders().delete(sender.id).await.unwrap();
+    projects.delete(project.id).await.unwrap();
+    senders.delete(sender.id).await.unwrap();
     assert_eq!(
-        client.senders().get(sender.id).await.unwrap_err().status(),
+        senders.get(sender.id).await.unwrap_err().status(),
         Some(404)
     );
     assert_eq!(
-        client.senders().get(SANDBOX_SENDER_ID).await.unwrap().id,
+        senders.get(SANDBOX_SENDER_ID).await.unwrap().id,
         SANDBOX_SENDER_ID
     );
-    let missing_sender = client
-        .projects()
+    let missing_sender = projects
         .create(&NewProject::new(424_242, "X", "https://example.org"))
         .await
         .unwrap_err();
@@ -282,11 +259,7 @@ async fn a_wrong_token_is_refused_with_401() {
         .base_url(sandbox.url())
         .build()
         .unwrap();
-    let err = client
-        .notifications()
-        .create(&NewNotification::new("Hi"))
-        .await
-        .unwrap_err();
+    let err = notify(&client, "Hi").await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(sandbox.notifications().is_empty());
 }
@@ -338,22 +311,14 @@ async fn injected_faults_are_retried_by_the_client() {
         .retry_policy(RetryPolicy::default().max_attempts(3))
         .build()
         .unwrap();
-    let created = client
-        .notifications()
-        .create(&NewNotification::new("After two 503s"))
-        .await
-        .unwrap();
+    let created = notify(&client, "After two 503s").await.unwrap();
     assert_eq!(sandbox.requests_seen(), 3);
     assert_eq!(sandbox.notifications().len(), 1);
     assert_eq!(sandbox.notifications()[0].id, created.id);
 
     // A 500 on a POST is not retried: the notification might have been created.
     sandbox.fail_next(1, Fault::status(500));
-    let err = client
-        .notifications()
-        .create(&NewNotification::new("Once"))
-        .await
-        .unwrap_err();
+    let err = notify(&client, "Once").await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert_eq!(sandbox.requests_seen(), 4);
 }
@@ -362,17 +327,12 @@ async fn injected_faults_are_retried_by_the_client() {
 /// fault reaches the caller as it is.
 #[tokio::test]
 async fn the_sandbox_client_uses_its_url_and_no_retries() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let (sandbox, client) = started().await;
     assert_eq!(client.base_url(), sandbox.url());
     assert!(sandbox.url().starts_with("http://127.0.0.1:"));
     assert!(sandbox.url().ends_with("/api/v1"));
     sandbox.fail_next(1, Fault::status(503).retry_after(Duration::ZERO));
-    let err = client
-        .notifications()
-        .create(&NewNotification::new("Once"))
-        .await
-        .unwrap_err();
+    let err = notify(&client, "Once").await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(sandbox.requests_seen(), 1);
     assert!(sandbox.notifications().is_empty());

@@ -12,12 +12,14 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use push_pushpad::{
     Action, Client, NewNotification, NewProject, NewSender, NewSubscription, NotificationQuery,
-    ProjectUpdate, RetryPolicy, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate,
-    parse_error,
+    ProjectUpdate, SenderUpdate, Sleeper, SubscriptionQuery, SubscriptionUpdate, parse_error,
 };
-use push_test_support::capture_this_thread;
+use push_test_support::secrets::{
+    assert_base_url_secrets_hidden, assert_none_leaked, capture_with_runtime, quick_retries,
+};
+use push_test_support::show;
 
-use crate::common::TOKEN;
+use crate::common::{TOKEN, builder_at};
 use crate::faults::{Act, Seen, Server, answer, answer_with};
 
 const PROXY_PASSWORD: &str = "proxy-pass-4f9c2e";
@@ -81,16 +83,6 @@ fn respond(_: usize, seen: &Seen) -> Act {
     }
 }
 
-/// Pushes `{:?}`, `{:#?}` and, for errors, `{}` of each value.
-macro_rules! show {
-    ($out:expr, debug: $($v:expr),+) => {{
-        $( let v = &$v; $out.push(format!("{v:?}")); $out.push(format!("{v:#?}")); )+
-    }};
-    ($out:expr, both: $($v:expr),+) => {{
-        $( let v = &$v; $out.push(format!("{v}")); $out.push(format!("{v:?}")); $out.push(format!("{v:#?}")); )+
-    }};
-}
-
 /// Pushes the Debug of a result, and the Display of its error.
 macro_rules! outcome {
     ($out:expr, $($r:expr),+ $(,)?) => {{
@@ -107,24 +99,15 @@ macro_rules! outcome {
 
 #[test]
 fn no_secret_in_any_output() {
-    let capture = capture_this_thread();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (capture, rt) = capture_with_runtime();
     let mut shown: Vec<String> = Vec::new();
     let server = rt.block_on(Server::start(respond));
     let proxy = format!("http://pushpad-user:{PROXY_PASSWORD}@127.0.0.1:9");
 
     // Builders, clients and their errors.
-    let policy = RetryPolicy::default()
-        .base_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(2))
-        .max_retry_after(Duration::from_millis(5));
+    let policy = quick_retries();
     let builder = || {
-        Client::builder(TOKEN)
-            .project_id(123)
-            .base_url(format!("{}/api/v1", server.uri()))
+        builder_at(&server.uri())
             .timeout(Duration::from_millis(300))
             .retry_policy(policy.clone())
             .sleeper(Sleeper::tokio())
@@ -208,10 +191,12 @@ fn no_secret_in_any_output() {
             subs.update(1, &update).await,
             subs.delete(1).await,
         );
-        let projects = client.projects();
+        let (projects, senders) = (client.projects(), client.senders());
         let project = NewProject::new(1, "P", "https://example.com");
         let project_update = ProjectUpdate::new().name("Q");
-        show!(shown, debug: project, project_update);
+        let sender = NewSender::new("S").vapid_keys(VAPID_PRIVATE, "BPublic");
+        let sender_update = SenderUpdate::new().name("T");
+        show!(shown, debug: project, project_update, sender, sender_update);
         outcome!(
             shown,
             projects.all().await,
@@ -219,13 +204,6 @@ fn no_secret_in_any_output() {
             projects.get(1).await,
             projects.update(1, &project_update).await,
             projects.delete(1).await,
-        );
-        let senders = client.senders();
-        let sender = NewSender::new("S").vapid_keys(VAPID_PRIVATE, "BPublic");
-        let sender_update = SenderUpdate::new().name("T");
-        show!(shown, debug: sender, sender_update);
-        outcome!(
-            shown,
             senders.all().await,
             senders.create(&sender).await,
             senders.get(3).await,
@@ -236,15 +214,6 @@ fn no_secret_in_any_output() {
     show!(shown, both: parse_error(401, br#"{"error":"Unauthorized"}"#));
 
     drop(server);
-    let logs = capture.text();
-    // The capture works and saw the retries and the HTTP client's TRACE events.
-    assert!(logs.contains("push_request"), "{logs}");
-    assert!(
-        logs.contains("retrying after a retryable failure"),
-        "{logs}"
-    );
-    assert!(logs.contains("TRACE"), "{logs}");
-
     let secrets = [
         ("auth token", TOKEN.to_owned()),
         ("bearer header", format!("Bearer {TOKEN}")),
@@ -252,47 +221,17 @@ fn no_secret_in_any_output() {
         ("proxy password", PROXY_PASSWORD.to_owned()),
         ("VAPID private key", "MHcCAQEEIPzQ7r9Qm3vXh2kL".to_owned()),
     ];
-    shown.push(logs);
-    for text in &shown {
-        for (what, secret) in &secrets {
-            assert!(!text.contains(secret.as_str()), "{what} leaked in:\n{text}");
-        }
-    }
+    assert_none_leaked(capture.text(), shown, &secrets);
 }
 
-/// A base URL with user info and a query: refused at build, and neither the error nor the
-/// builder's `Debug` shows the password, the query or the user info; a base URL that builds
-/// shows in the client's `Debug` without them too.
+/// A base URL with user info, a query or a fragment: refused at build, and neither the error
+/// nor the builder's `Debug` shows the password, the query or the user info; a base URL that
+/// builds shows in the client's `Debug` without them too.
 #[test]
 fn base_url_user_info_and_query_are_never_shown() {
-    let forbidden = ["pass", "abc", "user:", "user@"];
-    for url in [
-        "https://user:pass@host/x?token=abc",
-        "https://user:pass@host/x",
-        "https://host/x?token=abc",
-        "https://user:pa/ss@host/x?token=abc",
-    ] {
-        let builder = Client::builder(TOKEN).project_id(1).base_url(url);
-        let mut shown = format!("{builder:?} {builder:#?}");
-        let err = builder.build().unwrap_err();
-        assert!(
-            matches!(err, push_pushpad::Error::Config { .. }),
-            "{url}: {err:?}"
-        );
-        shown.push_str(&format!("{err} {err:?}"));
-        for word in forbidden {
-            assert!(!shown.contains(word), "{url}: {word:?} in {shown}");
-        }
-    }
-    let err = Client::builder(TOKEN)
-        .base_url("https://user:pass@host/x")
-        .build()
-        .unwrap_err();
-    assert!(err.to_string().contains("credentials"), "{err}");
-    let client = Client::builder(TOKEN)
-        .base_url("https://host:8443/api/v1/")
-        .build()
-        .unwrap();
+    let builder = |url: &str| Client::builder(TOKEN).project_id(1).base_url(url);
+    assert_base_url_secrets_hidden(builder, push_pushpad::ClientBuilder::build);
+    let client = builder("https://host:8443/api/v1/").build().unwrap();
     let shown = format!("{client:?}");
     assert!(shown.contains("https://host:8443/api/v1"), "{shown}");
 }

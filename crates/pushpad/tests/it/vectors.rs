@@ -104,10 +104,11 @@ async fn run(client: &Client, case: &str, input: &Value) -> Result<Value> {
             json!({"id": n.id, "project_id": n.project_id, "icon_url": n.icon_url, "uids": n.uids,
                    "created_at": n.created_at.map(|t| t.unix_timestamp())})
         }
-        "pushpad.notifications.cancel" => {
-            client.notifications().cancel(id).await?;
-            Value::Null
-        }
+        "pushpad.notifications.cancel" => client
+            .notifications()
+            .cancel(id)
+            .await
+            .map(|()| Value::Null)?,
         "pushpad.subscriptions.all.filters"
         | "pushpad.subscriptions.all"
         | "pushpad.subscriptions.count" => {
@@ -153,10 +154,11 @@ async fn run(client: &Client, case: &str, input: &Value) -> Result<Value> {
             let r = client.subscriptions().update(id, &u).await?;
             json!({"id": r.id, "uid": r.uid})
         }
-        "pushpad.subscriptions.delete" => {
-            client.subscriptions().delete(id).await?;
-            Value::Null
-        }
+        "pushpad.subscriptions.delete" => client
+            .subscriptions()
+            .delete(id)
+            .await
+            .map(|()| Value::Null)?,
         "pushpad.projects.all" => json!(client.projects().all().await?.len()),
         "pushpad.projects.create" => {
             let p = NewProject::new(
@@ -180,10 +182,7 @@ async fn run(client: &Client, case: &str, input: &Value) -> Result<Value> {
             let u = ProjectUpdate::new().name(s(input, "name").unwrap());
             json!({"id": client.projects().update(id, &u).await?.id})
         }
-        "pushpad.projects.delete" => {
-            client.projects().delete(id).await?;
-            Value::Null
-        }
+        "pushpad.projects.delete" => client.projects().delete(id).await.map(|()| Value::Null)?,
         "pushpad.senders.all" => json!(client.senders().all().await?.len()),
         "pushpad.senders.create" => {
             json!({"id": client.senders().create(&NewSender::new(s(input, "name").unwrap())).await?.id})
@@ -193,10 +192,7 @@ async fn run(client: &Client, case: &str, input: &Value) -> Result<Value> {
             let u = SenderUpdate::new().name(s(input, "name").unwrap());
             json!({"id": client.senders().update(id, &u).await?.id})
         }
-        "pushpad.senders.delete" => {
-            client.senders().delete(id).await?;
-            Value::Null
-        }
+        "pushpad.senders.delete" => client.senders().delete(id).await.map(|()| Value::Null)?,
         other => panic!("unmapped case {other}"),
     })
 }

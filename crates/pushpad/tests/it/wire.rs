@@ -7,23 +7,20 @@ use push_pushpad::*;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
-use super::common::{TOKEN, client};
-use super::routes::{self, catch_all};
+use super::common::{TOKEN, builder_at, client};
+use super::routes::{self, serve};
 
 #[tokio::test]
 async fn create_sends_exact_body_and_headers() {
-    let server = MockServer::start().await;
-    routes::create_notification(123)
+    let server = serve([routes::create_notification(123)
         .body(json!({"body": "Hi", "uids": [], "tags": ["a && !b"],
-                     "send_at": "2030-01-02T03:04:05Z", "custom_metrics": ["m1"]}))
+                 "send_at": "2030-01-02T03:04:05Z", "custom_metrics": ["m1"]}))
         .respond(routes::json(
             201,
             json!({"id": 9, "send_at": "2030-01-02T03:04:05.000Z"}),
         ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+        .expect(1)])
+    .await;
     let at = time::macros::datetime!(2030-01-02 05:04:05 +02:00); // converted to UTC
     let n = NewNotification::new("Hi")
         .uids(Vec::<String>::new())
@@ -54,13 +51,10 @@ async fn error_statuses_are_typed_api_errors() {
         (429, "", None),
     ];
     for (status, body, message) in table {
-        let server = MockServer::start().await;
-        routes::get_notification(42)
+        let server = serve([routes::get_notification(42)
             .respond(ResponseTemplate::new(status).set_body_string(body))
-            .expect(1)
-            .mount(&server)
-            .await;
-        catch_all(&server).await;
+            .expect(1)])
+        .await;
         let err = client(&server).notifications().get(42).await.unwrap_err();
         assert_eq!(err.status(), Some(status));
         let api = err.api().unwrap();
@@ -71,71 +65,57 @@ async fn error_statuses_are_typed_api_errors() {
 
 #[tokio::test]
 async fn unexpected_success_statuses_are_errors() {
-    let server = MockServer::start().await;
-    let ok = || ResponseTemplate::new(200);
-    routes::create_notification(123)
+    let created = routes::create_notification(123)
         .body(json!({"body": "x"}))
         .respond(routes::json(200, json!({"id": 1})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    for route in [
+        .expect(1);
+    let deletions = [
         routes::cancel_notification(1),
         routes::delete_project(1),
         routes::delete_sender(1),
         routes::delete_subscription(123, 1),
-    ] {
-        route.respond(ok()).expect(1).mount(&server).await;
-    }
-    catch_all(&server).await;
+    ]
+    .map(|route| route.respond(ResponseTemplate::new(200)).expect(1));
+    let server = serve(std::iter::once(created).chain(deletions)).await;
     let c = client(&server);
-    assert_eq!(
-        c.notifications()
-            .create(&NewNotification::new("x"))
-            .await
-            .unwrap_err()
-            .status(),
-        Some(200)
-    );
-    assert_eq!(
-        c.notifications().cancel(1).await.unwrap_err().status(),
-        Some(200)
-    );
-    assert_eq!(
-        c.projects().delete(1).await.unwrap_err().status(),
-        Some(200)
-    );
-    assert_eq!(c.senders().delete(1).await.unwrap_err().status(), Some(200));
-    assert_eq!(
-        c.subscriptions().delete(1).await.unwrap_err().status(),
-        Some(200)
-    );
+    // Each call's error status; a call that succeeded shows as `None`.
+    let status = |r: Result<()>| r.err().and_then(|e| e.status());
+    let statuses = [
+        status(
+            c.notifications()
+                .create(&NewNotification::new("x"))
+                .await
+                .map(drop),
+        ),
+        status(c.notifications().cancel(1).await),
+        status(c.projects().delete(1).await),
+        status(c.senders().delete(1).await),
+        status(c.subscriptions().delete(1).await),
+    ];
+    assert_eq!(statuses, [Some(200); 5]);
 }
 
 #[tokio::test]
 async fn null_heavy_bodies_decode() {
-    let server = MockServer::start().await;
-    routes::get_notification(7)
-        .respond(routes::json(
-            200,
-            json!({
-            "id": 7, "project_id": 1, "title": "t", "body": "b", "target_url": "https://x",
-            "icon_url": null, "badge_url": null, "image_url": null, "ttl": 10,
-            "require_interaction": false, "silent": false, "urgent": false, "custom_data": null,
-            "actions": null, "starred": false, "send_at": null, "custom_metrics": null,
-            "uids": null, "tags": null, "created_at": "2016-07-06T10:58:39.192Z",
-            "successfully_sent_count": null, "opened_count": null, "scheduled_count": null,
-            "scheduled": null, "cancelled": null}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    routes::get_subscription(123, 3)
-        .respond(routes::json(200, json!({"id": 3})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([
+        routes::get_notification(7)
+            .respond(routes::json(
+                200,
+                json!({
+        "id": 7, "project_id": 1, "title": "t", "body": "b", "target_url": "https://x",
+        "icon_url": null, "badge_url": null, "image_url": null, "ttl": 10,
+        "require_interaction": false, "silent": false, "urgent": false, "custom_data": null,
+        "actions": null, "starred": false, "send_at": null, "custom_metrics": null,
+        "uids": null, "tags": null, "created_at": "2016-07-06T10:58:39.192Z",
+        "successfully_sent_count": null, "opened_count": null, "scheduled_count": null,
+        "scheduled": null, "cancelled": null}),
+            ))
+            .expect(1),
+        routes::get_subscription(123, 3)
+            .respond(routes::json(200, json!({"id": 3})))
+            .expect(1),
+    ])
+    .await;
     let c = client(&server);
     let n = c.notifications().get(7).await.unwrap();
     assert_eq!(n.actions, None);
@@ -147,20 +127,17 @@ async fn null_heavy_bodies_decode() {
 
 #[tokio::test]
 async fn count_reads_x_total_count_and_rejects_a_missing_one() {
-    let server = MockServer::start().await;
-    routes::count_subscriptions(5)
-        .query("tags%5B%5D=a+%7C%7C+b")
-        .respond(ResponseTemplate::new(200).insert_header("X-Total-Count", "1234"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    routes::count_subscriptions(6)
-        .query("tags%5B%5D=a+%7C%7C+b")
-        .respond(ResponseTemplate::new(404))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([
+        routes::count_subscriptions(5)
+            .query("tags%5B%5D=a+%7C%7C+b")
+            .respond(ResponseTemplate::new(200).insert_header("X-Total-Count", "1234"))
+            .expect(1),
+        routes::count_subscriptions(6)
+            .query("tags%5B%5D=a+%7C%7C+b")
+            .respond(ResponseTemplate::new(404))
+            .expect(1),
+    ])
+    .await;
     let c = client(&server);
     let q = SubscriptionQuery::new().tags(["a || b"]);
     assert_eq!(
@@ -169,13 +146,10 @@ async fn count_reads_x_total_count_and_rejects_a_missing_one() {
     );
     let err = c.subscriptions().in_project(6).count(&q).await.unwrap_err();
     assert!(err.status() == Some(404), "{err}");
-    let server2 = MockServer::start().await;
-    routes::count_subscriptions(123)
+    let server2 = serve([routes::count_subscriptions(123)
         .respond(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server2)
-        .await;
-    catch_all(&server2).await;
+        .expect(1)])
+    .await;
     let err = client(&server2)
         .subscriptions()
         .count(&SubscriptionQuery::new())
@@ -193,16 +167,13 @@ fn subs(ids: std::ops::Range<u64>) -> serde_json::Value {
 
 #[tokio::test]
 async fn subscription_stream_walks_until_a_short_page() {
-    let server = MockServer::start().await;
-    for (page, range) in [(1, 0..2), (2, 2..4), (3, 4..5)] {
+    let pages = [(1, 0..2), (2, 2..4), (3, 4..5)].map(|(page, range)| {
         routes::list_subscriptions(123)
             .query(&format!("page={page}&per_page=2"))
             .respond(routes::json(200, subs(range)))
             .expect(1)
-            .mount(&server)
-            .await;
-    }
-    catch_all(&server).await;
+    });
+    let server = serve(pages).await;
     let c = client(&server);
     let ids: Vec<u64> = c
         .subscriptions()
@@ -215,21 +186,19 @@ async fn subscription_stream_walks_until_a_short_page() {
 
 #[tokio::test]
 async fn notification_stream_stops_at_an_empty_page_and_on_error() {
-    let server = MockServer::start().await;
     let note = |i: u64| json!({"id": i});
-    for (page, body) in [
+    let pages = [
         (1, json!([note(1), note(2)])),
         (2, json!([note(3)])),
         (3, json!([])),
-    ] {
+    ]
+    .map(|(page, body)| {
         routes::list_notifications(123)
             .query(&format!("page={page}"))
             .respond(routes::json(200, body))
             .expect(1)
-            .mount(&server)
-            .await;
-    }
-    catch_all(&server).await;
+    });
+    let server = serve(pages).await;
     let c = client(&server);
     let ids: Vec<u64> = c
         .notifications()
@@ -239,14 +208,11 @@ async fn notification_stream_stops_at_an_empty_page_and_on_error() {
         .await;
     assert_eq!(ids, vec![1, 2, 3]);
 
-    let failing = MockServer::start().await;
-    routes::list_notifications(123)
+    let failing = serve([routes::list_notifications(123)
         .query("page=1")
         .respond(ResponseTemplate::new(403).set_body_string(r#"{"error":"Forbidden"}"#))
-        .expect(1)
-        .mount(&failing)
-        .await;
-    catch_all(&failing).await;
+        .expect(1)])
+    .await;
     let c = client(&failing);
     let items: Vec<Result<Notification>> = c
         .notifications()
@@ -261,25 +227,20 @@ async fn notification_stream_stops_at_an_empty_page_and_on_error() {
 /// read with `next()` as it is, unpinned.
 #[tokio::test]
 async fn notification_pages_start_where_the_query_says() {
-    let server = MockServer::start().await;
-    routes::list_notifications(123)
-        .query("page=2")
-        .respond(routes::json(200, json!([{"id": 3}])))
-        .expect(2)
-        .mount(&server)
-        .await;
-    routes::list_notifications(123)
-        .query("page=3")
-        .respond(routes::json(200, json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    routes::list_notifications(123)
-        .respond(routes::json(200, json!([{"id": 4}])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([
+        routes::list_notifications(123)
+            .query("page=2")
+            .respond(routes::json(200, json!([{"id": 3}])))
+            .expect(2),
+        routes::list_notifications(123)
+            .query("page=3")
+            .respond(routes::json(200, json!([])))
+            .expect(1),
+        routes::list_notifications(123)
+            .respond(routes::json(200, json!([{"id": 4}])))
+            .expect(1),
+    ])
+    .await;
     let c = client(&server);
     let second = NotificationQuery::new().page(2);
     assert_eq!(c.notifications().all(&second).await.unwrap()[0].id, 3);
@@ -299,15 +260,14 @@ async fn notification_pages_start_where_the_query_says() {
 
 #[tokio::test]
 async fn content_type_only_with_a_body() {
-    let server = MockServer::start().await;
-    routes::list_senders()
-        .respond(routes::json(200, json!([{"id": 1, "name": "s",
-            "vapid_private_key": "-----BEGIN EC PRIVATE KEY-----", "vapid_public_key": "-----BEGIN PUBLIC KEY-----",
-            "created_at": "2016-07-06T10:58:39.192Z"}])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([
+        routes::list_senders()
+    .respond(routes::json(200, json!([{"id": 1, "name": "s",
+        "vapid_private_key": "-----BEGIN EC PRIVATE KEY-----", "vapid_public_key": "-----BEGIN PUBLIC KEY-----",
+        "created_at": "2016-07-06T10:58:39.192Z"}])))
+    .expect(1),
+    ])
+    .await;
     let c = client(&server);
     let senders = c.senders().all().await.unwrap();
     assert_eq!(senders[0].name.as_deref(), Some("s"));
@@ -353,8 +313,7 @@ fn the_shared_setters_are_taken_by_build() {
 /// Bodies from the Go 1.0.0 SDK's tests (reference §4.4): null-heavy and all-fields shapes.
 #[tokio::test]
 async fn go_sdk_bodies_decode() {
-    let server = MockServer::start().await;
-    for (route, body) in [
+    let bodies = [
         (
             routes::get_notification(88),
             super::answers::GO_NOTIFICATION_NULLS,
@@ -365,14 +324,13 @@ async fn go_sdk_bodies_decode() {
         ),
         (routes::get_project(98765), super::answers::GO_PROJECT),
         (routes::get_sender(98765), super::answers::GO_SENDER),
-    ] {
+    ]
+    .map(|(route, body)| {
         route
             .respond(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
             .expect(1)
-            .mount(&server)
-            .await;
-    }
-    catch_all(&server).await;
+    });
+    let server = serve(bodies).await;
     let c = client(&server);
     let n = c.notifications().get(88).await.unwrap();
     assert_eq!(
@@ -396,13 +354,10 @@ async fn go_sdk_bodies_decode() {
 
 #[tokio::test]
 async fn invalid_json_on_success_is_a_decode_error() {
-    let server = MockServer::start().await;
-    routes::list_projects()
+    let server = serve([routes::list_projects()
         .respond(ResponseTemplate::new(200).set_body_string("not json"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+        .expect(1)])
+    .await;
     let err = client(&server).projects().all().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
@@ -425,9 +380,7 @@ fn parse_error_shapes() {
 }
 
 fn retrying_client(server: &MockServer) -> Client {
-    Client::builder(TOKEN)
-        .project_id(123)
-        .base_url(format!("{}/api/v1", server.uri()))
+    builder_at(&server.uri())
         .retry_policy(RetryPolicy::default().max_attempts(3))
         .sleeper(Sleeper::new(|_| async {}))
         .build()
@@ -440,19 +393,16 @@ fn retrying_client(server: &MockServer) -> Client {
 async fn create_is_retried_only_when_it_surely_did_not_run() {
     let create = || routes::create_notification(123).body(json!({"body": "x"}));
     // 503: the server refused before acting, so the POST is retried and succeeds.
-    let server = MockServer::start().await;
-    create()
-        .respond(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    create()
-        .respond(routes::json(201, json!({"id": 5, "scheduled": 1})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([
+        create()
+            .respond(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .expect(1),
+        create()
+            .respond(routes::json(201, json!({"id": 5, "scheduled": 1})))
+            .expect(1),
+    ])
+    .await;
     let r = retrying_client(&server)
         .notifications()
         .create(&NewNotification::new("x"))
@@ -461,13 +411,7 @@ async fn create_is_retried_only_when_it_surely_did_not_run() {
     assert_eq!(r.id, 5);
 
     // 500 on a POST may have sent the notification: no retry.
-    let server = MockServer::start().await;
-    create()
-        .respond(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+    let server = serve([create().respond(ResponseTemplate::new(500)).expect(1)]).await;
     let err = retrying_client(&server)
         .notifications()
         .create(&NewNotification::new("x"))
@@ -476,13 +420,10 @@ async fn create_is_retried_only_when_it_surely_did_not_run() {
     assert_eq!(err.status(), Some(500));
 
     // 500 on a GET is retried.
-    let server = MockServer::start().await;
-    routes::list_projects()
+    let server = serve([routes::list_projects()
         .respond(ResponseTemplate::new(500))
-        .expect(3)
-        .mount(&server)
-        .await;
-    catch_all(&server).await;
+        .expect(3)])
+    .await;
     let err = retrying_client(&server).projects().all().await.unwrap_err();
     assert_eq!(err.status(), Some(500));
 }
