@@ -9,25 +9,37 @@ pub mod props;
 pub mod secrets;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::ThreadId;
 
 use tracing_subscriber::filter::dynamic_filter_fn;
 use tracing_subscriber::prelude::*;
 
-/// Text captured from `tracing` on one thread.
-#[derive(Clone, Debug, Default)]
-pub struct Capture(Arc<Mutex<Vec<u8>>>);
+/// Text captured from `tracing` on one thread. While it lives, no other test of the process
+/// can start a capture (they wait): two captures at once would each take the other's thread.
+#[derive(Debug)]
+pub struct Capture {
+    buffer: Buffer,
+    _exclusive: MutexGuard<'static, ()>,
+}
 
 impl Capture {
     /// Everything captured so far.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
+        String::from_utf8_lossy(&self.buffer.0.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_owned()
     }
 }
 
+/// Where the target thread's text goes.
+#[derive(Clone, Debug, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+/// Held by the one live [`Capture`].
+static EXCLUSIVE: Mutex<()> = Mutex::new(());
+
 /// The thread whose events are captured, and where they go.
-static TARGET: Mutex<Option<(ThreadId, Capture)>> = Mutex::new(None);
+static TARGET: Mutex<Option<(ThreadId, Buffer)>> = Mutex::new(None);
 
 fn on_target_thread() -> bool {
     TARGET
@@ -42,8 +54,8 @@ struct TargetWriter;
 
 impl Write for TargetWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Some((_, capture)) = &*TARGET.lock().unwrap_or_else(PoisonError::into_inner) {
-            capture
+        if let Some((_, buffer)) = &*TARGET.lock().unwrap_or_else(PoisonError::into_inner) {
+            buffer
                 .0
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -65,9 +77,10 @@ impl Write for TargetWriter {
 /// can leave them cached as disabled.)
 pub fn capture_this_thread() -> Capture {
     static INSTALLED: OnceLock<()> = OnceLock::new();
-    let capture = Capture::default();
+    let exclusive = EXCLUSIVE.lock().unwrap_or_else(PoisonError::into_inner);
+    let buffer = Buffer::default();
     *TARGET.lock().unwrap_or_else(PoisonError::into_inner) =
-        Some((std::thread::current().id(), capture.clone()));
+        Some((std::thread::current().id(), buffer.clone()));
     INSTALLED.get_or_init(|| {
         // Span closes are printed too: a field recorded after the last event (a status, an
         // error type) shows on the close line, as an exporter would see it.
@@ -78,5 +91,8 @@ pub fn capture_this_thread() -> Capture {
             .with_filter(dynamic_filter_fn(|_, _| on_target_thread()));
         tracing_subscriber::registry().with(layer).init();
     });
-    capture
+    Capture {
+        buffer,
+        _exclusive: exclusive,
+    }
 }

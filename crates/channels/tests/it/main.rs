@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod edges;
 mod errors;
+#[cfg(feature = "sandbox")]
 mod fanout;
 mod faults;
 mod frameworks;
