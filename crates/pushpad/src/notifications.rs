@@ -331,75 +331,53 @@ pub struct Notification {
     /// The notification's id.
     pub id: u64,
     /// The project it belongs to.
-    #[serde(default)]
     pub project_id: Option<u64>,
     /// Title.
-    #[serde(default)]
     pub title: Option<String>,
     /// The main text.
-    #[serde(default)]
     pub body: Option<String>,
     /// Opened on click.
-    #[serde(default)]
     pub target_url: Option<String>,
     /// Icon URL.
-    #[serde(default)]
     pub icon_url: Option<String>,
     /// Badge URL.
-    #[serde(default)]
     pub badge_url: Option<String>,
     /// Large image URL.
-    #[serde(default)]
     pub image_url: Option<String>,
     /// Seconds kept for an offline device.
-    #[serde(default)]
     pub ttl: Option<u64>,
     /// Stays open until the user acts.
-    #[serde(default)]
     pub require_interaction: Option<bool>,
     /// No sound or vibration.
-    #[serde(default)]
     pub silent: Option<bool>,
     /// Time-sensitive.
-    #[serde(default)]
     pub urgent: Option<bool>,
     /// The string passed to action callbacks.
-    #[serde(default)]
     pub custom_data: Option<String>,
     /// Action buttons.
-    #[serde(default)]
     pub actions: Option<Vec<Action>>,
     /// Bookmarked in the dashboard.
-    #[serde(default)]
     pub starred: Option<bool>,
     /// When it is (or was) scheduled for.
     #[serde(default, with = "answer_time")]
     pub send_at: Option<OffsetDateTime>,
     /// Metric names.
-    #[serde(default)]
     pub custom_metrics: Option<Vec<String>>,
     /// The user ids it targets.
-    #[serde(default)]
     pub uids: Option<Vec<String>>,
     /// The tags or tag expressions it targets.
-    #[serde(default)]
     pub tags: Option<Vec<String>>,
     /// When it was created.
     #[serde(default, with = "answer_time")]
     pub created_at: Option<OffsetDateTime>,
     /// Deliveries that succeeded.
-    #[serde(default)]
     pub successfully_sent_count: Option<u64>,
     /// Clicks or opens.
-    #[serde(default)]
     pub opened_count: Option<u64>,
     /// Deliveries still queued.
-    #[serde(default)]
     pub scheduled_count: Option<u64>,
     /// Delivery has not started (it may still be cancelled).
-    #[serde(default)]
     pub scheduled: Option<bool>,
     /// Cancelled by the user or the system.
-    #[serde(default)]
     pub cancelled: Option<bool>,
 }

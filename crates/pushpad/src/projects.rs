@@ -63,28 +63,20 @@ pub struct Project {
     /// The project's id.
     pub id: u64,
     /// The sender (VAPID key pair) its notifications are signed with.
-    #[serde(default)]
     pub sender_id: Option<u64>,
     /// Its name; the default notification title.
-    #[serde(default)]
     pub name: Option<String>,
     /// Its website; the default notification link.
-    #[serde(default)]
     pub website: Option<String>,
     /// The default notification icon.
-    #[serde(default)]
     pub icon_url: Option<String>,
     /// The default notification badge.
-    #[serde(default)]
     pub badge_url: Option<String>,
     /// The default time to live, in seconds.
-    #[serde(default)]
     pub notifications_ttl: Option<u64>,
     /// The default `require_interaction`.
-    #[serde(default)]
     pub notifications_require_interaction: Option<bool>,
     /// The default `silent`.
-    #[serde(default)]
     pub notifications_silent: Option<bool>,
     /// When it was created.
     #[serde(default, with = "answer_time")]

@@ -58,13 +58,10 @@ pub struct Sender {
     /// The sender's id.
     pub id: u64,
     /// Its name.
-    #[serde(default)]
     pub name: Option<String>,
     /// The VAPID private key (PEM).
-    #[serde(default)]
     pub vapid_private_key: Option<String>,
     /// The VAPID public key (PEM).
-    #[serde(default)]
     pub vapid_public_key: Option<String>,
     /// When it was created.
     #[serde(default, with = "answer_time")]

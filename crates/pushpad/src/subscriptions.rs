@@ -148,22 +148,16 @@ pub struct Subscription {
     /// The subscription's id.
     pub id: u64,
     /// The project it belongs to.
-    #[serde(default)]
     pub project_id: Option<u64>,
     /// The push service URL; it identifies the subscription.
-    #[serde(default)]
     pub endpoint: Option<String>,
     /// The browser's public key.
-    #[serde(default)]
     pub p256dh: Option<String>,
     /// The browser's auth secret.
-    #[serde(default)]
     pub auth: Option<String>,
     /// The user id attached to it.
-    #[serde(default)]
     pub uid: Option<String>,
     /// Its tags.
-    #[serde(default)]
     pub tags: Option<Vec<String>>,
     /// The last click on one of its notifications (`None` before the first).
     #[serde(default, with = "answer_time")]
