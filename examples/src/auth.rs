@@ -40,30 +40,37 @@ fn answer(result: channels::Result<String>) -> Response {
     }
 }
 
+/// Answers for the signed-in user of the request, or 403 when nobody is.
+fn for_user(headers: &HeaderMap, respond: impl FnOnce(String) -> Response) -> Response {
+    match current_user(headers) {
+        Some(user) => respond(user),
+        None => (StatusCode::FORBIDDEN, "sign in first").into_response(),
+    }
+}
+
 async fn authorize(
     State(client): State<channels::Client>,
     headers: HeaderMap,
     Form(form): Form<AuthRequest>,
 ) -> Response {
-    let Some(user) = current_user(&headers) else {
-        return (StatusCode::FORBIDDEN, "sign in first").into_response();
-    };
-    // Your own access rule: here, `private-user-{id}` channels belong to that user only.
-    if let Some(owner) = form.channel_name.strip_prefix("private-user-")
-        && owner != user
-    {
-        return (StatusCode::FORBIDDEN, "not your channel").into_response();
-    }
-    let result = if form.channel_name.starts_with("presence-") {
-        PresenceMember::new(user.clone())
-            .user_info(&serde_json::json!({ "name": user }))
-            .and_then(|member| {
-                client.authorize_channel(&form.socket_id, &form.channel_name, Some(&member))
-            })
-    } else {
-        client.authorize_channel(&form.socket_id, &form.channel_name, None)
-    };
-    answer(result.map(|auth| auth.to_json()))
+    for_user(&headers, |user| {
+        // Your own access rule: here, `private-user-{id}` channels belong to that user only.
+        if let Some(owner) = form.channel_name.strip_prefix("private-user-")
+            && owner != user
+        {
+            return (StatusCode::FORBIDDEN, "not your channel").into_response();
+        }
+        let result = if form.channel_name.starts_with("presence-") {
+            PresenceMember::new(user.clone())
+                .user_info(&serde_json::json!({ "name": user }))
+                .and_then(|member| {
+                    client.authorize_channel(&form.socket_id, &form.channel_name, Some(&member))
+                })
+        } else {
+            client.authorize_channel(&form.socket_id, &form.channel_name, None)
+        };
+        answer(result.map(|auth| auth.to_json()))
+    })
 }
 
 async fn sign_in(
@@ -71,12 +78,11 @@ async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<UserAuthRequest>,
 ) -> Response {
-    let Some(user) = current_user(&headers) else {
-        return (StatusCode::FORBIDDEN, "sign in first").into_response();
-    };
-    let data = UserData::new(user.clone()).user_info(&serde_json::json!({ "name": user }));
-    answer(
-        data.and_then(|data| client.authenticate_user(&form.socket_id, &data))
-            .map(|auth| auth.to_json()),
-    )
+    for_user(&headers, |user| {
+        let data = UserData::new(user.clone()).user_info(&serde_json::json!({ "name": user }));
+        answer(
+            data.and_then(|data| client.authenticate_user(&form.socket_id, &data))
+                .map(|auth| auth.to_json()),
+        )
+    })
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use push_all::{beams, channels};
@@ -60,8 +60,7 @@ impl Receiver {
     /// `POST /webhooks/channels` and `POST /webhooks/beams`.
     pub fn router(&self) -> Router {
         Router::new()
-            .route("/webhooks/channels", post(channels_hook))
-            .route("/webhooks/beams", post(beams_hook))
+            .route("/webhooks/{service}", post(hook))
             .with_state(self.clone())
     }
 
@@ -73,32 +72,42 @@ impl Receiver {
     }
 }
 
-async fn channels_hook(
+/// Verifies the raw body with the headers, as the service the path names signed it.
+async fn hook(
     State(rx): State<Receiver>,
+    Path(service): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    match rx.channels.verify_webhook(&headers, &body) {
-        Ok(webhook) => {
-            let count = webhook.events.len();
-            rx.record(Received::Channels(webhook));
-            (StatusCode::OK, format!("{count} event(s)"))
+    let verified = match service.as_str() {
+        "channels" => rx
+            .channels
+            .verify_webhook(&headers, &body)
+            .map(Received::Channels),
+        "beams" => rx
+            .beams
+            .verify_webhook(&headers, &body)
+            .map(Received::Beams),
+        _ => {
+            return (
+                StatusCode::NOT_FOUND,
+                format!("no webhooks from {service:?}"),
+            );
         }
-        Err(err) => (StatusCode::UNAUTHORIZED, err.to_string()),
-    }
+    };
+    rx.accept(verified)
 }
 
-async fn beams_hook(
-    State(rx): State<Receiver>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, String) {
-    match rx.beams.verify_webhook(&headers, &body) {
-        Ok(event) => {
-            rx.record(Received::Beams(event));
-            (StatusCode::OK, "ok".to_owned())
+impl Receiver {
+    /// Records a verified webhook and answers 200; a forged one is 401, a malformed one 400.
+    fn accept(&self, verified: push_all::Result<Received>) -> (StatusCode, String) {
+        match verified {
+            Ok(item) => {
+                self.record(item);
+                (StatusCode::OK, "accepted".to_owned())
+            }
+            Err(err) if err.is_webhook() => (StatusCode::UNAUTHORIZED, err.to_string()),
+            Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
         }
-        Err(err) if err.is_webhook() => (StatusCode::UNAUTHORIZED, err.to_string()),
-        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
     }
 }

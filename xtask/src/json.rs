@@ -120,49 +120,54 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Json, String> {
-        self.expect(b'[')?;
         let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(Json::Array(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Json::Array(items));
-                }
-                _ => return Err(self.error("expected `,` or `]`")),
-            }
-        }
+        self.delimited(b'[', b']', |parser| {
+            items.push(parser.value(depth + 1)?);
+            Ok(())
+        })?;
+        Ok(Json::Array(items))
     }
 
     fn object(&mut self, depth: usize) -> Result<Json, String> {
-        self.expect(b'{')?;
         let mut fields = Vec::new();
+        self.delimited(b'{', b'}', |parser| {
+            parser.skip_whitespace();
+            let key = parser.string()?;
+            parser.skip_whitespace();
+            parser.expect(b':')?;
+            fields.push((key, parser.value(depth + 1)?));
+            Ok(())
+        })?;
+        Ok(Json::Object(fields))
+    }
+
+    /// `open`, then items separated by commas (each read by `item`), then `close`; or `open`
+    /// and `close` with nothing between.
+    fn delimited(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.expect(open)?;
         self.skip_whitespace();
-        if self.peek() == Some(b'}') {
+        if self.peek() == Some(close) {
             self.at += 1;
-            return Ok(Json::Object(fields));
+            return Ok(());
         }
         loop {
-            self.skip_whitespace();
-            let key = self.string()?;
-            self.skip_whitespace();
-            self.expect(b':')?;
-            fields.push((key, self.value(depth + 1)?));
+            item(self)?;
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
-                Some(b'}') => {
+                Some(c) if c == close => {
                     self.at += 1;
-                    return Ok(Json::Object(fields));
+                    return Ok(());
                 }
-                _ => return Err(self.error("expected `,` or `}`")),
+                _ => {
+                    let expected = format!("expected `,` or `{}`", char::from(close));
+                    return Err(self.error(&expected));
+                }
             }
         }
     }
