@@ -210,7 +210,45 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
             })
         }),
     };
-    Ok(vec![timeout, core])
+    // push-core's transport with the Channels trigger's endpoint and a signed query of the
+    // same length, computed once: what the transport costs with a query, without signing.
+    let transport = push_core::Transport::builder(url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let events = transport.endpoint("/apps/1/events").map_err(|e| e.to_string())?;
+    let signer = push_channels::Client::new("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
+        .map_err(|e| e.to_string())?;
+    let query = signer
+        .signed_query(push_channels::Method::Post, "/apps/1/events", &[], BODY.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let queried = Scenario {
+        name: "diag: Transport, endpoint + query",
+        call: Arc::new(move |_| {
+            let transport = transport.clone();
+            let request = push_core::Request::to(push_core::Method::Post, &events)
+                .query(query.clone())
+                .json_body(BODY);
+            Box::pin(async move {
+                transport
+                    .send(request)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+        }),
+    };
+    // The Channels signature alone, per request, beside the same transport call.
+    let signing = Scenario {
+        name: "diag: Channels signed_query only",
+        call: Arc::new(move |_| {
+            let result = signer
+                .signed_query(push_channels::Method::Post, "/apps/1/events", &[], BODY.as_bytes())
+                .map(drop)
+                .map_err(|e| e.to_string());
+            Box::pin(async move { result })
+        }),
+    };
+    Ok(vec![timeout, core, queried, signing])
 }
 
 /// The twins of [`TWINS`], in the same order.
