@@ -215,40 +215,86 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     let transport = push_core::Transport::builder(url)
         .build()
         .map_err(|e| e.to_string())?;
-    let events = transport.endpoint("/apps/1/events").map_err(|e| e.to_string())?;
+    let events = transport
+        .endpoint("/apps/1/events")
+        .map_err(|e| e.to_string())?;
     let signer = push_channels::Client::new("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
         .map_err(|e| e.to_string())?;
     let query = signer
-        .signed_query(push_channels::Method::Post, "/apps/1/events", &[], BODY.as_bytes())
+        .signed_query(
+            push_channels::Method::Post,
+            "/apps/1/events",
+            &[],
+            BODY.as_bytes(),
+        )
         .map_err(|e| e.to_string())?;
     let queried = Scenario {
         name: "diag: Transport, endpoint + query",
-        call: Arc::new(move |_| {
+        call: Arc::new({
             let transport = transport.clone();
-            let request = push_core::Request::to(push_core::Method::Post, &events)
-                .query(query.clone())
-                .json_body(BODY);
-            Box::pin(async move {
-                transport
-                    .send(request)
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
+            let events = events.clone();
+            move |_| {
+                let transport = transport.clone();
+                let request = push_core::Request::to(push_core::Method::Post, &events)
+                    .query(query.clone())
+                    .json_body(BODY);
+                Box::pin(async move {
+                    transport
+                        .send(request)
+                        .await
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+            }
         }),
+    };
+    // The same transport call with the query signed per request, as the client signs it.
+    let per_request = {
+        let transport = transport.clone();
+        let events = events.clone();
+        let signer = signer.clone();
+        Scenario {
+            name: "diag: Transport, signed per request",
+            call: Arc::new(move |_| {
+                let transport = transport.clone();
+                let query = signer.signed_query(
+                    push_channels::Method::Post,
+                    "/apps/1/events",
+                    &[],
+                    BODY.as_bytes(),
+                );
+                let events = events.clone();
+                Box::pin(async move {
+                    let query = query.map_err(|e| e.to_string())?;
+                    let request = push_core::Request::to(push_core::Method::Post, &events)
+                        .query(query)
+                        .json_body(BODY);
+                    transport
+                        .send(request)
+                        .await
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+            }),
+        }
     };
     // The Channels signature alone, per request, beside the same transport call.
     let signing = Scenario {
         name: "diag: Channels signed_query only",
         call: Arc::new(move |_| {
             let result = signer
-                .signed_query(push_channels::Method::Post, "/apps/1/events", &[], BODY.as_bytes())
+                .signed_query(
+                    push_channels::Method::Post,
+                    "/apps/1/events",
+                    &[],
+                    BODY.as_bytes(),
+                )
                 .map(drop)
                 .map_err(|e| e.to_string());
             Box::pin(async move { result })
         }),
     };
-    Ok(vec![timeout, core, queried, signing])
+    Ok(vec![timeout, core, queried, per_request, signing])
 }
 
 /// The twins of [`TWINS`], in the same order.
