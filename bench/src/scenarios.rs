@@ -35,7 +35,7 @@ pub(crate) const TWINS: [(&str, &str); 4] = [
 ];
 
 /// The copy of the Channels twin the A/A row compares with the twin.
-pub(crate) const A_A: &str = "A/A: (a) bare POST, Channels bytes again";
+pub(crate) const A_A: &str = "A/A: the Channels twin again";
 
 /// Every throughput scenario, baseline first, in the order they run and print: the short
 /// baseline, the three SDKs, then their twins.
