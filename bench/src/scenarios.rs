@@ -250,8 +250,6 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     };
     // The same transport call with the query signed per request, as the client signs it.
     let per_request = {
-        let transport = transport.clone();
-        let events = events.clone();
         let signer = signer.clone();
         Scenario {
             name: "diag: Transport, signed per request",
