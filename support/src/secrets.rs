@@ -1,7 +1,7 @@
 //! The secret-hygiene suites' common half: printing values every way a caller could, and
 //! checking that none of a list of secrets shows up in what was printed or logged.
 //!
-//! A provider suite drives its own public surface and pushes what it prints with [`show!`];
+//! A provider suite drives its own public surface and pushes what it prints with [`show!`](crate::show!);
 //! then [`assert_none_leaked`] looks for each secret in all of it, the captured `tracing`
 //! text included. [`assert_base_url_secrets_hidden`] is the one check every builder shares: a
 //! base URL's user info and query never reach an error or a `Debug`.

@@ -14,8 +14,8 @@ impl Client {
     /// a timeout or a 500, 502 or 504.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] on a bad id, and on `.` and `..`, which URLs resolve as dot
-    /// segments (the request would go to another path); [`Error::Api`] from Beams.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) on a bad id, and on `.` and `..`, which URLs resolve as dot
+    /// segments (the request would go to another path); [`Error::Api`](crate::Error::Api) from Beams.
     pub async fn delete_user(&self, user_id: &str) -> Result<()> {
         validate::user_id("user_id", user_id)?;
         let path = format!(

@@ -31,7 +31,7 @@ impl Client {
     /// Disconnects every connection of a signed-in user.
     ///
     /// # Errors
-    /// A malformed user id; [`Error::Api`] when Channels refuses; transport errors.
+    /// A malformed user id; [`Error::Api`](crate::Error::Api) when Channels refuses; transport errors.
     pub async fn terminate_user_connections(&self, user_id: &str) -> Result<()> {
         validate::user_id(user_id)?;
         let path = format!(
