@@ -4,6 +4,7 @@
 
 use push_channels::{MasterKey, TriggerOptions};
 
+use crate::scenarios::CHANNELS_APP;
 use crate::{SplitCost, split_call, status_kib};
 
 /// The head of the table [`run`] prints one row of.
@@ -35,13 +36,12 @@ pub(crate) async fn run(url: &str, settings: &Fanout) -> Result<(), String> {
         .filter(|c| c.starts_with("private-encrypted-"))
         .count();
     let rss_list = status_kib("VmRSS");
-    let client =
-        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-            .base_url(url)
-            .encryption_master_key(MasterKey::from_bytes([7; 32]))
-            .chunk_concurrency(settings.concurrency)
-            .build()
-            .map_err(|e| e.to_string())?;
+    let client = push_channels::Client::builder(CHANNELS_APP.0, CHANNELS_APP.1, CHANNELS_APP.2)
+        .base_url(url)
+        .encryption_master_key(MasterKey::from_bytes([7; 32]))
+        .chunk_concurrency(settings.concurrency)
+        .build()
+        .map_err(|e| e.to_string())?;
     let data =
         serde_json::json!({"message": "hello world, this is a 100-byte-ish payload for the bench"});
     let options = TriggerOptions::new();

@@ -14,6 +14,11 @@ pub(crate) const BARE: &str = "bare reqwest POST";
 /// The Channels trigger body the baseline sends: what `channels` sends for the same call.
 const BODY: &str = r#"{"name":"my-event","channels":["my-channel"],"data":"{\"message\":\"hello world, this is a 100-byte-ish payload for the bench\"}"}"#;
 
+/// The Channels app the scenarios sign for: app id, key and secret (the REST docs' example
+/// key and secret; the local server checks nothing).
+pub(crate) const CHANNELS_APP: (&str, &str, &str) =
+    ("1", "278d425bdf160c739803", "7ad3773142a6692b25b8");
+
 /// The Beams instance the provider scenarios publish to (any well-formed id: the local server
 /// checks nothing).
 pub(crate) const BEAMS_INSTANCE: &str = "97c56dfe-58f5-408b-ab3a-158e51a860f2";
@@ -93,13 +98,12 @@ fn channels(url: &str) -> Result<Scenario, String> {
     let (host, port) = host_port
         .rsplit_once(':')
         .ok_or("the server URL has no port")?;
-    let client =
-        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-            .scheme(scheme)
-            .host(host)
-            .port(port.parse().map_err(|_| "bad port")?)
-            .build()
-            .map_err(|e| e.to_string())?;
+    let client = push_channels::Client::builder(CHANNELS_APP.0, CHANNELS_APP.1, CHANNELS_APP.2)
+        .scheme(scheme)
+        .host(host)
+        .port(port.parse().map_err(|_| "bad port")?)
+        .build()
+        .map_err(|e| e.to_string())?;
     Ok(Scenario {
         name: "channels trigger",
         call: Arc::new(move |_| {
@@ -218,16 +222,8 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     let events = transport
         .endpoint("/apps/1/events")
         .map_err(|e| e.to_string())?;
-    let signer = push_channels::Client::new("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-        .map_err(|e| e.to_string())?;
-    let query = signer
-        .signed_query(
-            push_channels::Method::Post,
-            "/apps/1/events",
-            &[],
-            BODY.as_bytes(),
-        )
-        .map_err(|e| e.to_string())?;
+    let signer = signer()?;
+    let query = events_query(&signer, BODY).map_err(|e| e.to_string())?;
     let queried = Scenario {
         name: "diag: Transport, endpoint + query",
         call: Arc::new({
@@ -255,12 +251,7 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
             name: "diag: Transport, signed per request",
             call: Arc::new(move |_| {
                 let transport = transport.clone();
-                let query = signer.signed_query(
-                    push_channels::Method::Post,
-                    "/apps/1/events",
-                    &[],
-                    BODY.as_bytes(),
-                );
+                let query = events_query(&signer, BODY);
                 let events = events.clone();
                 Box::pin(async move {
                     let query = query.map_err(|e| e.to_string())?;
@@ -280,19 +271,29 @@ pub(crate) fn diagnostic(url: &str) -> Result<Vec<Scenario>, String> {
     let signing = Scenario {
         name: "diag: Channels signed_query only",
         call: Arc::new(move |_| {
-            let result = signer
-                .signed_query(
-                    push_channels::Method::Post,
-                    "/apps/1/events",
-                    &[],
-                    BODY.as_bytes(),
-                )
+            let result = events_query(&signer, BODY)
                 .map(drop)
                 .map_err(|e| e.to_string());
             Box::pin(async move { result })
         }),
     };
     Ok(vec![timeout, core, queried, per_request, signing])
+}
+
+/// A Channels client with the bench's app credentials, used only to sign.
+fn signer() -> Result<push_channels::Client, String> {
+    push_channels::Client::new(CHANNELS_APP.0, CHANNELS_APP.1, CHANNELS_APP.2)
+        .map_err(|e| e.to_string())
+}
+
+/// The signed query of a trigger of `body` to `/apps/1/events`, as the client computes it.
+fn events_query(signer: &push_channels::Client, body: &str) -> push_channels::Result<String> {
+    signer.signed_query(
+        push_channels::Method::Post,
+        "/apps/1/events",
+        &[],
+        body.as_bytes(),
+    )
 }
 
 /// The twins of [`TWINS`], in the same order.
@@ -320,18 +321,7 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
     // The Channels trigger's exact request: its signed query (computed once; the server does not
     // check it) and its body, as `push_channels::Client::trigger` builds them.
     let channels_body = r#"{"name":"my-event","data":"{\"message\":\"hello world, this is a 100-byte-ish payload for the bench\"}","channels":["my-channel"]}"#;
-    let signer =
-        push_channels::Client::builder("1", "278d425bdf160c739803", "7ad3773142a6692b25b8")
-            .build()
-            .map_err(|e| e.to_string())?;
-    let query = signer
-        .signed_query(
-            push_channels::Method::Post,
-            "/apps/1/events",
-            &[],
-            channels_body.as_bytes(),
-        )
-        .map_err(|e| e.to_string())?;
+    let query = events_query(&signer()?, channels_body).map_err(|e| e.to_string())?;
     let channels_twin = |name| {
         bare_twin(
             name,
