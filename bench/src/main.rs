@@ -273,7 +273,7 @@ async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Meas
 async fn run(args: &[String]) -> Result<(), String> {
     let mut requests = 20_000u64;
     let mut concurrencies = Vec::new();
-    let mut rounds = 5u32;
+    let mut rounds = 8u32;
     let mut only: Option<String> = None;
     let mut diagnose = false;
     let mut external: Option<String> = None;
@@ -328,9 +328,12 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut results: Vec<Measurement> = Vec::new();
     for &concurrency in &concurrencies {
         // Rounds interleave the scenarios, so a burst of load from elsewhere on the machine
-        // hits them alike.
+        // hits them alike; each round starts one scenario further on, so that no scenario
+        // always runs in the same place (first after a concurrency change, or right after
+        // another one's connections).
         for round in 0..rounds {
-            for scenario in &scenarios {
+            let start = round as usize % scenarios.len().max(1);
+            for scenario in scenarios[start..].iter().chain(&scenarios[..start]) {
                 let m = measure(scenario, requests, concurrency).await;
                 eprintln!(
                     "push-bench: round {round} {:<28} c={:<3} {:>9.0} req/s  {:>7.2} µs CPU/req  \
