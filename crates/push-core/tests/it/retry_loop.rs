@@ -224,3 +224,65 @@ async fn the_overall_deadline_bounds_a_slow_idempotent_call() {
     assert!(err.is_timeout(), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// A server from push-test-support's fault script, and a transport to it with a 300 ms
+/// per-attempt timeout.
+async fn scripted(
+    script: Vec<push_test_support::fault_server::Act>,
+) -> (push_test_support::faults::Server, Transport) {
+    let server = push_test_support::faults::Server::script(script).await;
+    let t = Transport::builder(server.uri())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(fast_policy(3))
+        .sleeper(RecordingSleeper::default().sleeper())
+        .build()
+        .unwrap();
+    (server, t)
+}
+
+#[tokio::test]
+async fn a_truncated_answer_is_not_retried_for_post_but_is_for_get() {
+    use push_test_support::fault_server::Act;
+    let truncated = || Act::Truncated {
+        body: b"{\"chan".to_vec(),
+    };
+    let (server, t) = scripted(vec![truncated(), Act::answer(200, "{}")]).await;
+    let err = t.send(post("/events")).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        server.requests(),
+        1,
+        "a POST that may have landed is not repeated"
+    );
+
+    let (server, t) = scripted(vec![truncated(), Act::answer(200, "{}")]).await;
+    let answer = t.send(Request::get("/channels/c")).await.unwrap();
+    assert_eq!(answer.body(), b"{}");
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn a_body_slower_than_the_timeout_times_out() {
+    use push_test_support::fault_server::Act;
+    // The head arrives at once; the body, a byte every 60 ms, would take about a second.
+    let slow = || Act::Slow {
+        status: 200,
+        body: b"{\"occupied\":true}".to_vec(),
+        gap: Duration::from_millis(60),
+    };
+    let (server, t) = scripted(vec![slow()]).await;
+    let started = Instant::now();
+    let err = t.send(post("/events")).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.requests(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let (server, t) = scripted(vec![slow()]).await;
+    let err = t.send(Request::get("/channels/c")).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.requests(), 3, "the GET was tried three times");
+}
