@@ -10,10 +10,10 @@
 #     scripts, the C compiler aws-lc-sys runs);
 #   - the five units that took longest, from the same build's `--timings` report (cargo only
 #     notes when each unit starts and ends, so recording them adds next to nothing).
-# Usage: bench/build-cost.sh [PACKAGE...]   (default: the providers below; ROUNDS=2 to build
+# Usage: bench/build-cost.sh [PACKAGE...]   (default: the three provider packages; ROUNDS=2 to build
 # each app twice, each time in a new target dir; KEEP=1 keeps the temp dir for the reports)
 set -euo pipefail
-packages=(channels beams pushpad)
+packages=(push-channels push-beams push-pushpad)
 if [ "$#" -gt 0 ]; then packages=("$@"); fi
 rounds="${ROUNDS:-1}"
 export CARGO_BUILD_JOBS=2 CARGO_TERM_COLOR=never
