@@ -359,3 +359,90 @@ async fn a_request_the_client_cannot_build_is_invalid_input_not_retried() {
     assert!(sleeper.delays().is_empty(), "{:?}", sleeper.delays());
     assert!(!err.is_retryable());
 }
+
+/// A server on 127.0.0.1 that answers one request with `head` and then `pieces`, each written
+/// on its own after a short pause, so the client reads the body in several chunks.
+async fn answering_in_pieces(head: &'static str, pieces: Vec<Vec<u8>>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).await.unwrap();
+            if n == 0 {
+                return;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        stream.write_all(head.as_bytes()).await.unwrap();
+        for piece in pieces {
+            stream.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            if stream.write_all(&piece).await.is_err() {
+                return;
+            }
+        }
+    });
+    url
+}
+
+/// One chunk of a `Transfer-Encoding: chunked` body.
+fn chunk(data: &[u8]) -> Vec<u8> {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+#[tokio::test]
+async fn a_body_in_many_pieces_arrives_whole() {
+    let body = br#"{"channels":{"a":{"user_count":1},"b":{"user_count":2}}}"#;
+    // With a declared length, written a few bytes at a time.
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 56\r\n\r\n";
+    assert_eq!(body.len(), 56);
+    let pieces = body.chunks(7).map(<[u8]>::to_vec).collect();
+    let t = Transport::builder(answering_in_pieces(head, pieces).await)
+        .build()
+        .unwrap();
+    let resp = t.send(Request::get("/channels")).await.unwrap();
+    assert_eq!(resp.body(), body);
+    // Without one, as chunked transfer coding.
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    let mut pieces: Vec<Vec<u8>> = body.chunks(5).map(chunk).collect();
+    pieces.push(b"0\r\n\r\n".to_vec());
+    let t = Transport::builder(answering_in_pieces(head, pieces).await)
+        .build()
+        .unwrap();
+    let resp = t.send(Request::get("/channels")).await.unwrap();
+    assert_eq!(resp.body(), body);
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_is_refused_whether_declared_or_streamed() {
+    let cap = push_core::MAX_RESPONSE_BODY;
+    // Declared: refused from the head, before the body is read.
+    let head: &'static str = Box::leak(
+        format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", cap + 1).into_boxed_str(),
+    );
+    let t = Transport::builder(answering_in_pieces(head, vec![b"{}".to_vec()]).await)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("/big")).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("larger than"), "{err}");
+    // Streamed without a length: refused once the pieces pass the cap.
+    let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+    let mib = vec![b'a'; 1 << 20];
+    let pieces = (0..(cap >> 20) + 1).map(|_| chunk(&mib)).collect();
+    let t = Transport::builder(answering_in_pieces(head, pieces).await)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("/big")).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
