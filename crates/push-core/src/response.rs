@@ -128,23 +128,34 @@ pub(crate) enum BodyError {
     TooLarge,
 }
 
-pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, BodyError> {
+/// Reads the whole body, at most [`MAX_RESPONSE_BODY`] bytes. A body that arrives in one
+/// piece (the usual small JSON answer) is returned as that piece, without a copy; only a
+/// body in several pieces is gathered into one buffer. One loop over `chunk()` keeps this
+/// future small: it lives inside every request's future, once per request in flight.
+pub(crate) async fn read_body(response: &mut reqwest::Response) -> Result<Bytes, BodyError> {
     if response
         .content_length()
         .is_some_and(|len| len > MAX_RESPONSE_BODY as u64)
     {
         return Err(BodyError::TooLarge);
     }
-    if response.content_length().is_some() {
-        // A declared length within the cap: hyper reads exactly that much, without a copy.
-        return response.bytes().await.map_err(BodyError::Transport);
-    }
-    let mut buf = Vec::new();
+    let mut first: Option<Bytes> = None;
+    let mut rest: Vec<u8> = Vec::new();
+    let mut len = 0usize;
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if buf.len() + chunk.len() > MAX_RESPONSE_BODY {
+        len += chunk.len();
+        if len > MAX_RESPONSE_BODY {
             return Err(BodyError::TooLarge);
         }
-        buf.extend_from_slice(&chunk);
+        match first.take() {
+            None if rest.is_empty() => first = Some(chunk),
+            Some(piece) => {
+                rest.reserve(len);
+                rest.extend_from_slice(&piece);
+                rest.extend_from_slice(&chunk);
+            }
+            None => rest.extend_from_slice(&chunk),
+        }
     }
-    Ok(Bytes::from(buf))
+    Ok(first.unwrap_or_else(|| Bytes::from(rest)))
 }

@@ -29,11 +29,17 @@ pub(crate) struct Timing<'a> {
 /// one could not start before the deadline, or the attempt refused its input (nothing was
 /// sent, so trying again changes nothing). The last attempt's result is returned; when the
 /// deadline leaves no time for even one attempt, `deadline_passed(elapsed)` is.
+///
+/// `started` is when the call began (read from `timing.now` by the caller, who needs it too):
+/// the deadline counts from it, and the first attempt starts at it without reading the clock
+/// again.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
     per_attempt: Duration,
     idempotent: bool,
     timing: &Timing<'_>,
+    started: Instant,
     deadline_passed: impl Fn(Duration) -> Error,
     mut attempt: F,
 ) -> Result<T>
@@ -41,12 +47,11 @@ where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = (Outcome, Result<T>)>,
 {
-    let started = (timing.now)();
     let deadline = policy.get_deadline().map(|d| started + d);
     let mut number: u32 = 0;
     loop {
         number += 1;
-        let now = (timing.now)();
+        let now = if number == 1 { started } else { (timing.now)() };
         let remaining = deadline.map(|d| d.saturating_duration_since(now));
         let timeout = remaining.map_or(per_attempt, |r| r.min(per_attempt));
         if timeout.is_zero() {
@@ -172,6 +177,7 @@ mod tests {
             Duration::from_secs(30),
             idempotent,
             &timing,
+            time.now(),
             |elapsed| Error::Timeout {
                 address: "example:443".to_owned(),
                 elapsed,

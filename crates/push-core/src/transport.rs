@@ -168,7 +168,7 @@ impl Transport {
             now: &Instant::now,
             sleeper: &inner.sleeper,
         };
-        let started = Instant::now();
+        let started = (timing.now)();
         // The first attempt takes the URL; a retry, rare, makes it again.
         let mut first = Some(url);
         retry_loop::run(
@@ -176,6 +176,7 @@ impl Transport {
             inner.timeout,
             request.is_idempotent(),
             &timing,
+            started,
             |elapsed| Error::Timeout {
                 address: inner.address.clone(),
                 elapsed,
@@ -230,10 +231,14 @@ impl Transport {
         if let Some(body) = &request.body {
             *outgoing.body_mut() = Some(body.clone().into());
         }
-        let attempt_started = Instant::now();
+        // The attempt's own duration is for the DEBUG line only: no clock read without it.
+        let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         let (outcome, result) = match inner.client.execute(outgoing).await {
             Ok(response) => self.read(response, started).await,
             Err(err) => transport_failure(err, &inner.address, started),
+        };
+        let Some(attempt_started) = attempt_started else {
+            return (outcome, result);
         };
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
         let number = attempt.number;
@@ -264,7 +269,7 @@ impl Transport {
         let status = response.status().as_u16();
         // Taken, not copied: the body is read through the response without its headers.
         let resp_headers = std::mem::take(response.headers_mut());
-        let body = match read_body(response).await {
+        let body = match read_body(&mut response).await {
             Ok(body) => body,
             Err(BodyError::Transport(err)) => {
                 return transport_failure(err, &self.inner.address, started);
