@@ -184,7 +184,8 @@ impl Transport {
             },
             |attempt| {
                 let url = first.take().map_or_else(|| self.url_of(request), Ok);
-                self.attempt(request, url, defaults, &extra, attempt, started)
+                let sent = url.map(|url| self.dispatch(request, url, defaults, &extra, attempt));
+                self.attempt(sent, attempt.number, started)
             },
         )
         .await
@@ -201,22 +202,17 @@ impl Transport {
         }
     }
 
-    /// One attempt: writes the request, reads the whole answer, and says what happened (for
-    /// the classifier) and what to return if the loop stops here.
-    async fn attempt(
+    /// The request of one attempt, handed to the HTTP client: the future that writes it and
+    /// reads the answer's head. Built here, outside the attempt's future, so that what goes
+    /// into it (the URL, the assembled request) is not also held there while it runs.
+    fn dispatch(
         &self,
         request: &Request,
-        url: Result<reqwest::Url>,
+        url: reqwest::Url,
         defaults: &HeaderMap,
         extra: &[(HeaderName, HeaderValue)],
         attempt: Attempt,
-        started: Instant,
-    ) -> (Outcome, Result<Response>) {
-        let inner = &*self.inner;
-        let url = match url {
-            Ok(url) => url,
-            Err(err) => return (Outcome::ConnectFailed, Err(err)),
-        };
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
         if attempt.number > 1 {
             tracing::Span::current().record("http.request.resend_count", attempt.number - 1);
         }
@@ -231,9 +227,25 @@ impl Transport {
         if let Some(body) = &request.body {
             *outgoing.body_mut() = Some(body.clone().into());
         }
+        self.inner.client.execute(outgoing)
+    }
+
+    /// One attempt: sends the dispatched request, reads the whole answer, and says what
+    /// happened (for the classifier) and what to return if the loop stops here.
+    async fn attempt(
+        &self,
+        sent: Result<impl Future<Output = reqwest::Result<reqwest::Response>>>,
+        number: u32,
+        started: Instant,
+    ) -> (Outcome, Result<Response>) {
+        let inner = &*self.inner;
+        let sent = match sent {
+            Ok(sent) => sent,
+            Err(err) => return (Outcome::ConnectFailed, Err(err)),
+        };
         // The attempt's own duration is for the DEBUG line only: no clock read without it.
         let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-        let (outcome, result) = match inner.client.execute(outgoing).await {
+        let (outcome, result) = match sent.await {
             Ok(response) => self.read(response, started).await,
             Err(err) => transport_failure(err, &inner.address, started),
         };
@@ -241,7 +253,6 @@ impl Transport {
             return (outcome, result);
         };
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
-        let number = attempt.number;
         match &result {
             Ok(resp) => tracing::debug!(
                 attempt = number,
