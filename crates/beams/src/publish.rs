@@ -57,7 +57,8 @@ impl Client {
     /// requests of at most 1000 ids and 200 KiB of body, sent with bounded concurrency
     /// ([`ClientBuilder::chunk_concurrency`](crate::ClientBuilder::chunk_concurrency)). The
     /// payload is serialised once. Returns one [`ChunkResult`] per request, in order, each
-    /// with the publish id or why that request failed, and the range of `users` it carried.
+    /// with the publish id or why that request failed, and which of `users` it carried
+    /// (`covered`).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] (nothing sent) when any id is bad or repeated.
