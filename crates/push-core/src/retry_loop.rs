@@ -22,6 +22,9 @@ pub(crate) struct Attempt {
 pub(crate) struct Timing<'a> {
     pub(crate) now: &'a (dyn Fn() -> Instant + Sync),
     pub(crate) sleeper: &'a Sleeper,
+    /// When the call began, read from `now` by the caller (who needs it too): the deadline
+    /// counts from it, and the first attempt starts at it without reading the clock again.
+    pub(crate) started: Instant,
 }
 
 /// Runs `attempt` until it succeeds or the loop must stop: the classifier says stop (a
@@ -29,17 +32,11 @@ pub(crate) struct Timing<'a> {
 /// one could not start before the deadline, or the attempt refused its input (nothing was
 /// sent, so trying again changes nothing). The last attempt's result is returned; when the
 /// deadline leaves no time for even one attempt, `deadline_passed(elapsed)` is.
-///
-/// `started` is when the call began (read from `timing.now` by the caller, who needs it too):
-/// the deadline counts from it, and the first attempt starts at it without reading the clock
-/// again.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
     per_attempt: Duration,
     idempotent: bool,
     timing: &Timing<'_>,
-    started: Instant,
     deadline_passed: impl Fn(Duration) -> Error,
     mut attempt: F,
 ) -> Result<T>
@@ -47,6 +44,7 @@ where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = (Outcome, Result<T>)>,
 {
+    let started = timing.started;
     let deadline = policy.get_deadline().map(|d| started + d);
     let mut number: u32 = 0;
     loop {
@@ -169,6 +167,7 @@ mod tests {
         let timing = Timing {
             now: &now,
             sleeper: &sleeper,
+            started: time.now(),
         };
         let seen = Arc::new(Mutex::new(Vec::new()));
         let outcomes = Arc::new(Mutex::new(outcomes));
@@ -177,7 +176,6 @@ mod tests {
             Duration::from_secs(30),
             idempotent,
             &timing,
-            time.now(),
             |elapsed| Error::Timeout {
                 address: "example:443".to_owned(),
                 elapsed,

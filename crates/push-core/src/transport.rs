@@ -164,11 +164,12 @@ impl Transport {
                 &inner.headers
             }
         };
+        let started = Instant::now();
         let timing = Timing {
             now: &Instant::now,
             sleeper: &inner.sleeper,
+            started,
         };
-        let started = (timing.now)();
         // The first attempt takes the URL; a retry, rare, makes it again.
         let mut first = Some(url);
         retry_loop::run(
@@ -176,7 +177,6 @@ impl Transport {
             inner.timeout,
             request.is_idempotent(),
             &timing,
-            started,
             |elapsed| Error::Timeout {
                 address: inner.address.clone(),
                 elapsed,
