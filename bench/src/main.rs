@@ -68,7 +68,7 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: push-bench serve\n       \
     push-bench run [--requests N] [--concurrency C]... [--rounds R]\n                   \
-    [--only NAME] [--diagnose true] [--url URL] [--users N] [--chunk-concurrency C]\n                   \
+    [--only NAME] [--diagnose true] [--drive worker|caller] [--url URL] [--users N] [--chunk-concurrency C]\n                   \
     [--channels N] [--fanout-concurrency C]\n       \
     push-bench audience --url URL [--users N] [--chunk-concurrency C]\n                   \
     [--ids strings|compact] [--header false]\n       \
@@ -243,6 +243,39 @@ impl Measurement {
     }
 }
 
+/// Where the measuring loop, and so every request future it drives, runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Drive {
+    /// On a worker of the runtime, as a task: the requests, their connections and the I/O
+    /// driver then share one thread, as in a server whose handlers send requests (the
+    /// default).
+    Worker,
+    /// On the thread that blocks on the runtime, while the connections run on the worker:
+    /// every response crosses threads (how the bench ran before 2026-12-02).
+    Caller,
+}
+
+/// [`measure`] on the thread `drive` says.
+async fn measure_on(
+    drive: Drive,
+    scenario: &Scenario,
+    requests: u64,
+    concurrency: usize,
+) -> Result<Measurement, String> {
+    match drive {
+        Drive::Caller => Ok(measure(scenario, requests, concurrency).await),
+        Drive::Worker => {
+            let scenario = Scenario {
+                name: scenario.name,
+                call: Arc::clone(&scenario.call),
+            };
+            tokio::spawn(async move { measure(&scenario, requests, concurrency).await })
+                .await
+                .map_err(|e| format!("the measuring task failed: {e}"))
+        }
+    }
+}
+
 async fn measure(scenario: &Scenario, requests: u64, concurrency: usize) -> Measurement {
     // Warm the caches, and open the pool's connections: as many at once as will be in flight,
     // so that no connection is set up inside the measurement.
@@ -276,6 +309,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut rounds = 8u32;
     let mut only: Option<String> = None;
     let mut diagnose = false;
+    let mut drive = Drive::Worker;
     let mut external: Option<String> = None;
     let mut users = 1_000_000usize;
     let mut chunk_concurrency = DEFAULT_CHUNK_CONCURRENCY;
@@ -290,6 +324,13 @@ async fn run(args: &[String]) -> Result<(), String> {
             "--only" => only = Some(value.clone()),
             "--url" => external = Some(value.clone()),
             "--diagnose" => diagnose = value == "true",
+            "--drive" => {
+                drive = match value.as_str() {
+                    "worker" => Drive::Worker,
+                    "caller" => Drive::Caller,
+                    _ => return Err(format!("bad --drive {value:?}: worker or caller")),
+                };
+            }
             "--rounds" => rounds = value.parse().map_err(|_| "bad --rounds")?,
             "--users" => users = value.parse().map_err(|_| "bad --users")?,
             "--chunk-concurrency" => {
@@ -334,7 +375,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         for round in 0..rounds {
             let start = round as usize % scenarios.len().max(1);
             for scenario in scenarios[start..].iter().chain(&scenarios[..start]) {
-                let m = measure(scenario, requests, concurrency).await;
+                let m = measure_on(drive, scenario, requests, concurrency).await?;
                 eprintln!(
                     "push-bench: round {round} {:<28} c={:<3} {:>9.0} req/s  {:>7.2} µs CPU/req  \
                      errors {}",
