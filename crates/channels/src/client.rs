@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::ClientBuilder;
 use crate::encryption::{MasterKey, NonceSource};
-use crate::signing::signed_query;
+use crate::signing::{PostSigner, signed_query};
 
 /// The value of the `X-Pusher-Library` header.
 pub const LIBRARY: &str = concat!("push-rs-channels ", env!("CARGO_PKG_VERSION"));
@@ -35,9 +35,12 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
-    /// The two trigger URLs, parsed once (the signed query is set per request).
+    /// The two trigger URLs, parsed once (the signed query is set per request), and the
+    /// signers of their queries.
     pub(crate) events: Endpoint,
     pub(crate) batch_events: Endpoint,
+    pub(crate) events_signer: PostSigner,
+    pub(crate) batch_events_signer: PostSigner,
     pub(crate) app_id: String,
     pub(crate) key: String,
     pub(crate) secret: HmacSha256Key,
@@ -119,12 +122,17 @@ impl Client {
             .build()?;
         let events = transport.endpoint(&format!("/apps/{}/events", builder.app_id))?;
         let batch_events = transport.endpoint(&format!("/apps/{}/batch_events", builder.app_id))?;
+        let secret = HmacSha256Key::new(builder.secret.expose().as_bytes());
+        let events_signer = PostSigner::new(&builder.key, &secret, events.path())?;
+        let batch_events_signer = PostSigner::new(&builder.key, &secret, batch_events.path())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 transport,
                 events,
                 batch_events,
-                secret: HmacSha256Key::new(builder.secret.expose().as_bytes()),
+                events_signer,
+                batch_events_signer,
+                secret,
                 clock: builder.options.clock(),
                 app_id: builder.app_id,
                 key: builder.key,
@@ -213,8 +221,37 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<T> {
         let query = self.signed_query(Method::Post, request.path(), &[], &body)?;
-        let request = request.query(query).json_body(body);
-        let response = self.inner.transport.send(request).await?;
+        self.send_post(request.query(query), body).await
+    }
+
+    /// [`post`](Self::post) of `body` to `/apps/{app_id}/events`.
+    pub(crate) async fn post_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
+        let inner = &self.inner;
+        self.post_signed(&inner.events, &inner.events_signer, body)
+            .await
+    }
+
+    /// [`post`](Self::post) of `body` to `/apps/{app_id}/batch_events`.
+    pub(crate) async fn post_batch_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
+        let inner = &self.inner;
+        self.post_signed(&inner.batch_events, &inner.batch_events_signer, body)
+            .await
+    }
+
+    /// [`post`](Self::post) to a trigger path, whose query `signer` signs.
+    async fn post_signed<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        signer: &PostSigner,
+        body: Vec<u8>,
+    ) -> Result<T> {
+        let query = signer.query(&body, self.inner.clock.unix_seconds());
+        self.send_post(Request::to(Method::Post, endpoint).query(query), body)
+            .await
+    }
+
+    async fn send_post<T: DeserializeOwned>(&self, request: Request, body: Vec<u8>) -> Result<T> {
+        let response = self.inner.transport.send(request.json_body(body)).await?;
         decode(&response)
     }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use push_core::{Error, Method, Request, Result};
+use push_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
@@ -56,8 +56,7 @@ impl Client {
         let channels = channels.into_channels();
         let data = event_data(data)?;
         let body = self.trigger_body(&channels, event, &data, options)?;
-        self.post(Request::to(Method::Post, &self.inner.events), body)
-            .await
+        self.post_events(body).await
     }
 
     /// Builds the exact body of a trigger, after every check.
@@ -138,8 +137,7 @@ impl Client {
     /// As [`trigger_with`](Self::trigger_with), for each event; an empty or over-long batch.
     pub async fn trigger_batch(&self, events: &[BatchEvent]) -> Result<BatchResponse> {
         let body = self.batch_body(events)?;
-        self.post(Request::to(Method::Post, &self.inner.batch_events), body)
-            .await
+        self.post_batch_events(body).await
     }
 
     pub(crate) fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {

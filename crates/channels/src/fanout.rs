@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use futures_util::stream::{self, StreamExt};
-use push_core::{ChunkResult, Covered, Error, Method, Request, Result};
+use push_core::{ChunkResult, Covered, Error, Result};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -63,12 +63,11 @@ impl Client {
         check_options(options)?;
         let chunks = self.plan_channels(&channels, data.len())?;
         let (data, channels) = (&data, &channels);
-        let events = &self.inner.events;
         let results = stream::iter(chunks.into_iter().enumerate())
             .map(|(index, positions)| async move {
                 let names: Vec<&str> = positions.iter().map(|&at| channels[at].as_str()).collect();
                 let result = match self.event_body(&names, event, data, options) {
-                    Ok(body) => self.post(Request::to(Method::Post, events), body).await,
+                    Ok(body) => self.post_events(body).await,
                     Err(err) => Err(err),
                 };
                 ChunkResult::new(index, Covered::positions(positions), result)
@@ -115,14 +114,10 @@ impl Client {
             .step_by(MAX_BATCH_EVENTS)
             .map(|start| start..(start + MAX_BATCH_EVENTS).min(events.len()))
             .collect();
-        let batch_events = &self.inner.batch_events;
         let results = stream::iter(ranges.into_iter().enumerate())
             .map(|(index, range)| async move {
                 let result = match self.batch_body(&events[range.clone()]) {
-                    Ok(body) => {
-                        self.post(Request::to(Method::Post, batch_events), body)
-                            .await
-                    }
+                    Ok(body) => self.post_batch_events(body).await,
                     Err(err) => Err(err),
                 };
                 ChunkResult::new(index, Covered::range(range), result)

@@ -1,7 +1,7 @@
 //! Signed-in users: `send_to_user` (a trigger on `#server-to-user-{id}`) and
 //! `POST /apps/{id}/users/{user_id}/terminate_connections`.
 
-use push_core::{Method, Request, Result, path_segment};
+use push_core::{Request, Result, path_segment};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -24,8 +24,7 @@ impl Client {
         let channels = [format!("{SERVER_TO_USER_PREFIX}{user_id}")];
         let data = event_data(data)?;
         let body = self.event_body(&channels, event, &data, &TriggerOptions::new())?;
-        self.post(Request::to(Method::Post, &self.inner.events), body)
-            .await
+        self.post_events(body).await
     }
 
     /// Disconnects every connection of a signed-in user.

@@ -88,6 +88,22 @@ impl HmacSha256Key {
         mac.finalize().into_bytes().into()
     }
 
+    /// A key that signs `prefix` followed by each message it is given: for many messages that
+    /// all start the same way, the common start is hashed once, here, instead of each time.
+    ///
+    /// ```
+    /// use push_core::HmacSha256Key;
+    ///
+    /// let key = HmacSha256Key::new(b"7ad3773142a6692b25b8");
+    /// let after = key.absorbed(b"POST\n/apps/3/events\n");
+    /// assert_eq!(after.sign(b"auth_key=k"), key.sign(b"POST\n/apps/3/events\nauth_key=k"));
+    /// ```
+    pub fn absorbed(&self, prefix: &[u8]) -> Self {
+        let mut mac = self.0.clone();
+        mac.update(prefix);
+        Self(mac)
+    }
+
     /// The lower-case hex MAC of `message`.
     pub fn sign_hex(&self, message: &[u8]) -> String {
         hex::encode(self.sign(message))
@@ -126,6 +142,26 @@ mod tests {
     fn parts_equal_whole() {
         let key = HmacSha256Key::new(b"k");
         assert_eq!(key.sign_parts(&[b"ab", b"", b"cd"]), key.sign(b"abcd"));
+    }
+
+    #[test]
+    fn an_absorbed_prefix_signs_as_if_written_before_the_message() {
+        let key = HmacSha256Key::new(b"k");
+        // Prefixes shorter than, equal to and longer than a SHA-256 block (64 bytes).
+        for len in [0, 1, 63, 64, 65, 130] {
+            let prefix = vec![b'p'; len];
+            let mut whole = prefix.clone();
+            whole.extend_from_slice(b"message");
+            assert_eq!(
+                key.absorbed(&prefix).sign(b"message"),
+                key.sign(&whole),
+                "{len}"
+            );
+        }
+        assert_eq!(
+            format!("{:?}", key.absorbed(b"x")),
+            "HmacSha256Key([redacted])"
+        );
     }
 
     #[test]
