@@ -7,7 +7,7 @@ use push_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
-use crate::validate;
+use crate::{json, validate};
 
 impl Client {
     /// Triggers `event` on one channel or up to 100. A string `data` is sent unchanged, any
@@ -75,7 +75,7 @@ impl Client {
     }
 
     /// The body of a trigger to channels already checked (or built by `send_to_user`).
-    pub(crate) fn event_body<C: AsRef<str> + Serialize>(
+    pub(crate) fn event_body<C: AsRef<str>>(
         &self,
         channels: &[C],
         event: &str,
@@ -116,8 +116,7 @@ impl Client {
             + channels.iter().map(|c| c.as_ref().len() + 3).sum::<usize>()
             + 64;
         let mut out = Vec::with_capacity(estimate);
-        serde_json::to_writer(&mut out, &body)
-            .map_err(|e| Error::invalid_input("data", e.to_string()))?;
+        body.write(&mut out);
         Ok(out)
     }
 
@@ -390,16 +389,45 @@ impl BatchEvent {
     }
 }
 
-/// The body of `POST /events`, in the field order pusher-http-node sends.
-#[derive(Serialize)]
-pub(crate) struct TriggerBody<'a, C: Serialize> {
+/// The body of `POST /events`, in the field order pusher-http-node sends. Written by
+/// [`TriggerBody::write`]; its tests check that against this derive.
+#[cfg_attr(test, derive(Serialize))]
+pub(crate) struct TriggerBody<'a, C> {
     pub(crate) name: &'a str,
     pub(crate) data: &'a str,
     pub(crate) channels: &'a [C],
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) socket_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) info: Option<&'a str>,
+}
+
+impl<C: AsRef<str>> TriggerBody<'_, C> {
+    /// Appends the body: what serde_json writes for the derived `Serialize`, key order and
+    /// skipped `None`s included.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"name\":");
+        json::push_string(out, self.name);
+        out.extend_from_slice(b",\"data\":");
+        json::push_string(out, self.data);
+        out.extend_from_slice(b",\"channels\":[");
+        for (i, channel) in self.channels.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json::push_string(out, channel.as_ref());
+        }
+        out.push(b']');
+        if let Some(socket_id) = self.socket_id {
+            out.extend_from_slice(b",\"socket_id\":");
+            json::push_string(out, socket_id);
+        }
+        if let Some(info) = self.info {
+            out.extend_from_slice(b",\"info\":");
+            json::push_string(out, info);
+        }
+        out.push(b'}');
+    }
 }
 
 /// One event in the body of `POST /batch_events`.
@@ -465,4 +493,37 @@ pub(crate) fn check_options(options: &TriggerOptions) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::TriggerBody;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The hand-written body is what serde_json writes for the derived `Serialize`: any
+        /// texts, any number of channels, each optional field present or not.
+        #[test]
+        fn a_trigger_body_is_written_as_serde_json_writes_it(
+            name in any::<String>(),
+            data in any::<String>(),
+            channels in proptest::collection::vec(any::<String>(), 0..4),
+            socket_id in proptest::option::of(any::<String>()),
+            info in proptest::option::of("[a-z_,\"]{0,20}"),
+        ) {
+            let body = TriggerBody {
+                name: &name,
+                data: &data,
+                channels: &channels,
+                socket_id: socket_id.as_deref(),
+                info: info.as_deref(),
+            };
+            let mut written = Vec::new();
+            body.write(&mut written);
+            prop_assert_eq!(written, serde_json::to_vec(&body).expect("serialisable"));
+        }
+    }
 }

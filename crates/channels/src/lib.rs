@@ -16,6 +16,7 @@ mod webhook;
 
 // What the areas share.
 mod encryption;
+mod json;
 pub mod signing;
 mod text;
 pub mod validate;
