@@ -68,7 +68,7 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: push-bench serve\n       \
     push-bench run [--requests N] [--concurrency C]... [--rounds R]\n                   \
-    [--only NAME] [--diagnose true] [--drive worker|caller] [--url URL] [--users N] [--chunk-concurrency C]\n                   \
+    [--only NAME]... [--diagnose true] [--drive worker|caller] [--url URL] [--users N] [--chunk-concurrency C]\n                   \
     [--channels N] [--fanout-concurrency C]\n       \
     push-bench audience --url URL [--users N] [--chunk-concurrency C]\n                   \
     [--ids strings|compact] [--header false]\n       \
@@ -307,7 +307,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let mut requests = 20_000u64;
     let mut concurrencies = Vec::new();
     let mut rounds = 8u32;
-    let mut only: Option<String> = None;
+    let mut only: Vec<String> = Vec::new();
     let mut diagnose = false;
     let mut drive = Drive::Worker;
     let mut external: Option<String> = None;
@@ -321,7 +321,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--requests" => requests = value.parse().map_err(|_| "bad --requests")?,
             "--concurrency" => concurrencies.push(value.parse().map_err(|_| "bad --concurrency")?),
-            "--only" => only = Some(value.clone()),
+            "--only" => only.push(value.clone()),
             "--url" => external = Some(value.clone()),
             "--diagnose" => diagnose = value == "true",
             "--drive" => {
@@ -361,9 +361,10 @@ async fn run(args: &[String]) -> Result<(), String> {
     if diagnose {
         scenarios.extend(scenarios::diagnostic(&url)?);
     }
-    // `--only NAME` (for profiling): the scenarios whose name contains NAME.
-    if let Some(only) = &only {
-        scenarios.retain(|s| s.name.contains(only.as_str()));
+    // `--only NAME`, as many times as wanted (for profiling, or to run an SDK and its twin
+    // side by side with nothing between them): the scenarios whose name contains one of them.
+    if !only.is_empty() {
+        scenarios.retain(|s| only.iter().any(|o| s.name.contains(o.as_str())));
     }
     // Every round of every scenario is kept: the tables give medians over the rounds.
     let mut results: Vec<Measurement> = Vec::new();
@@ -582,14 +583,22 @@ fn print_table(results: &[Measurement]) {
         let cpu = median(own.iter().map(|r| r.cpu_us_per_request()).collect());
         let bare_rps = median(bare.iter().map(|r| r.rps()).collect());
         let bare_cpu = median(bare.iter().map(|r| r.cpu_us_per_request()).collect());
+        // Without the short reference in the run (`--only`), there is nothing to divide by.
+        let ratio = |own: f64, reference: f64| {
+            if bare.is_empty() {
+                "—".to_owned()
+            } else {
+                format!("{:.3}", own / reference)
+            }
+        };
         println!(
-            "| {} | {} | {} × {} | {rps:.0} | {:.3} | {cpu:.2} | {:.3} |",
+            "| {} | {} | {} × {} | {rps:.0} | {} | {cpu:.2} | {} |",
             m.scenario,
             m.concurrency,
             m.requests,
             own.len(),
-            rps / bare_rps,
-            cpu / bare_cpu
+            ratio(rps, bare_rps),
+            ratio(cpu, bare_cpu)
         );
     }
 }

@@ -42,12 +42,21 @@ pub(crate) const TWINS: [(&str, &str); 4] = [
 /// The copy of the Channels twin the A/A row compares with the twin.
 pub(crate) const A_A: &str = "A/A: the Channels twin again";
 
-/// Every throughput scenario, baseline first, in the order they run and print: the short
-/// baseline, the three SDKs, then their twins.
+/// Every throughput scenario, in the order they run and print: the short baseline, then each
+/// SDK right before its twin (and the Channels twin right before its A/A copy), so that the
+/// ratios of a round compare neighbours, run within a second of each other.
 pub(crate) fn all(url: &str) -> Result<Vec<Scenario>, String> {
-    let mut all = vec![bare(url)?, channels(url)?, beams(url)?, pushpad(url)?];
-    all.extend(twins(url)?);
-    Ok(all)
+    let [channels_twin, beams_twin, pushpad_twin, a_a] = twins(url)?;
+    Ok(vec![
+        bare(url)?,
+        channels(url)?,
+        channels_twin,
+        a_a,
+        beams(url)?,
+        beams_twin,
+        pushpad(url)?,
+        pushpad_twin,
+    ])
 }
 
 /// (a) The baseline: one shared `reqwest::Client`, a static body, no signing, no retries.
@@ -297,7 +306,7 @@ fn events_query(signer: &push_channels::Client, body: &str) -> push_channels::Re
 }
 
 /// The twins of [`TWINS`], in the same order.
-fn twins(url: &str) -> Result<Vec<Scenario>, String> {
+fn twins(url: &str) -> Result<[Scenario; 4], String> {
     let [channels_name, beams_name, pushpad_name, _] = TWINS.map(|(_, twin)| twin);
     let beams_twin = bare_twin(
         beams_name,
@@ -330,7 +339,7 @@ fn twins(url: &str) -> Result<Vec<Scenario>, String> {
             channels_body,
         )
     };
-    Ok(vec![
+    Ok([
         channels_twin(channels_name)?,
         beams_twin,
         pushpad_twin,
