@@ -102,13 +102,7 @@ pub fn signed_query(
         query.push_str("auth_key=");
         query.push_str(key);
         query.push_str("&auth_timestamp=");
-        push_decimal(&mut query, timestamp);
-        query.push_str("&auth_version=");
-        query.push_str(AUTH_VERSION);
-        if !body.is_empty() {
-            query.push_str("&body_md5=");
-            push_hex(&mut query, &md5(body));
-        }
+        push_after_key(&mut query, timestamp, body);
         let signature = signature(secret, method, path, &query);
         return Ok(finish(query, &signature));
     }
@@ -145,6 +139,18 @@ pub fn signed_query(
         wire.extend(utf8_percent_encode(value, QUERY_VALUE));
     }
     Ok(finish(wire, &signature(secret, method, path, &query)))
+}
+
+/// Appends what follows `auth_timestamp=` in a query without parameters of its own: the
+/// timestamp, the auth version and, for a body, its MD5.
+fn push_after_key(query: &mut String, timestamp: u64, body: &[u8]) {
+    push_decimal(query, timestamp);
+    query.push_str("&auth_version=");
+    query.push_str(AUTH_VERSION);
+    if !body.is_empty() {
+        query.push_str("&body_md5=");
+        push_hex(query, &md5(body));
+    }
 }
 
 /// The checks of [`signed_query`]: the path's shape and the caller's parameter names.
@@ -233,13 +239,7 @@ impl PostSigner {
     pub(crate) fn query(&self, body: &[u8], timestamp: u64) -> String {
         let mut query = String::with_capacity(self.query_start.len() + FIXED_QUERY_BYTES);
         query.push_str(&self.query_start);
-        push_decimal(&mut query, timestamp);
-        query.push_str("&auth_version=");
-        query.push_str(AUTH_VERSION);
-        if !body.is_empty() {
-            query.push_str("&body_md5=");
-            push_hex(&mut query, &md5(body));
-        }
+        push_after_key(&mut query, timestamp, body);
         let rest = query.get(self.query_start.len()..).unwrap_or_default();
         let signature = self.after_start.sign(rest.as_bytes());
         finish(query, &signature)
