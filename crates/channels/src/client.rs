@@ -221,37 +221,33 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<T> {
         let query = self.signed_query(Method::Post, request.path(), &[], &body)?;
-        self.send_post(request.query(query), body).await
+        self.send_post(request.query(query).json_body(body)).await
     }
 
     /// [`post`](Self::post) of `body` to `/apps/{app_id}/events`.
     pub(crate) async fn post_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
         let inner = &self.inner;
-        self.post_signed(&inner.events, &inner.events_signer, body)
+        self.send_post(self.signed_post(&inner.events, &inner.events_signer, body))
             .await
     }
 
     /// [`post`](Self::post) of `body` to `/apps/{app_id}/batch_events`.
     pub(crate) async fn post_batch_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
         let inner = &self.inner;
-        self.post_signed(&inner.batch_events, &inner.batch_events_signer, body)
-            .await
+        let request = self.signed_post(&inner.batch_events, &inner.batch_events_signer, body);
+        self.send_post(request).await
     }
 
-    /// [`post`](Self::post) to a trigger path, whose query `signer` signs.
-    async fn post_signed<T: DeserializeOwned>(
-        &self,
-        endpoint: &Endpoint,
-        signer: &PostSigner,
-        body: Vec<u8>,
-    ) -> Result<T> {
+    /// The POST of `body` to a trigger path, with the query `signer` signs.
+    fn signed_post(&self, endpoint: &Endpoint, signer: &PostSigner, body: Vec<u8>) -> Request {
         let query = signer.query(&body, self.inner.clock.unix_seconds());
-        self.send_post(Request::to(Method::Post, endpoint).query(query), body)
-            .await
+        Request::to(Method::Post, endpoint)
+            .query(query)
+            .json_body(body)
     }
 
-    async fn send_post<T: DeserializeOwned>(&self, request: Request, body: Vec<u8>) -> Result<T> {
-        let response = self.inner.transport.send(request.json_body(body)).await?;
+    async fn send_post<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        let response = self.inner.transport.send(request).await?;
         decode(&response)
     }
 
