@@ -221,34 +221,32 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<T> {
         let query = self.signed_query(Method::Post, request.path(), &[], &body)?;
-        self.send_post(request.query(query).json_body(body)).await
-    }
-
-    /// [`post`](Self::post) of `body` to `/apps/{app_id}/events`.
-    pub(crate) async fn post_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
-        let inner = &self.inner;
-        self.send_post(self.signed_post(&inner.events, &inner.events_signer, body))
-            .await
-    }
-
-    /// [`post`](Self::post) of `body` to `/apps/{app_id}/batch_events`.
-    pub(crate) async fn post_batch_events<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
-        let inner = &self.inner;
-        let request = self.signed_post(&inner.batch_events, &inner.batch_events_signer, body);
-        self.send_post(request).await
-    }
-
-    /// The POST of `body` to a trigger path, with the query `signer` signs.
-    fn signed_post(&self, endpoint: &Endpoint, signer: &PostSigner, body: Vec<u8>) -> Request {
-        let query = signer.query(&body, self.inner.clock.unix_seconds());
-        Request::to(Method::Post, endpoint)
-            .query(query)
-            .json_body(body)
-    }
-
-    async fn send_post<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        let request = request.query(query).json_body(body);
         let response = self.inner.transport.send(request).await?;
         decode(&response)
+    }
+
+    /// The signed `POST` of `body` to `/apps/{app_id}/events`.
+    ///
+    /// The trigger paths build their request with this and await the transport's `send` on
+    /// it in their own future, then [`decode`] the answer: a request handed to a helper
+    /// `async fn` would be held twice, once by each frame, while the request runs.
+    pub(crate) fn events_request(&self, body: Vec<u8>) -> Request {
+        let inner = &*self.inner;
+        signed_post(
+            &inner.events,
+            &inner.events_signer,
+            body,
+            inner.clock.unix_seconds(),
+        )
+    }
+
+    /// The signed `POST` of `body` to `/apps/{app_id}/batch_events` (see
+    /// [`events_request`](Self::events_request)).
+    pub(crate) fn batch_events_request(&self, body: Vec<u8>) -> Request {
+        let inner = &*self.inner;
+        let now = inner.clock.unix_seconds();
+        signed_post(&inner.batch_events, &inner.batch_events_signer, body, now)
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(
@@ -261,6 +259,14 @@ impl Client {
         let response = self.inner.transport.send(request).await?;
         decode(&response)
     }
+}
+
+/// The POST of `body` to a trigger path, with the query `signer` signs at `now`.
+fn signed_post(endpoint: &Endpoint, signer: &PostSigner, body: Vec<u8>, now: u64) -> Request {
+    let query = signer.query(&body, now);
+    Request::to(Method::Post, endpoint)
+        .query(query)
+        .json_body(body)
 }
 
 /// Some Pusher-protocol servers (soketi) answer a refused request with a 2xx status and a body
@@ -285,7 +291,7 @@ fn error_in_success(body: &[u8]) -> Option<Error> {
 /// Decodes a 2xx answer; an empty body counts as `{}` (the documented answer of a trigger),
 /// so an answer that needs fields (`occupied`, `channels`, `users`) fails to decode instead of
 /// being invented.
-fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
+pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
     let body = response.body();
     let empty = body.iter().all(u8::is_ascii_whitespace);
     if !empty && let Some(err) = error_in_success(body) {

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use push_core::{Error, Result};
+use push_core::{Error, Request, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::client::Client;
+use crate::client::{Client, decode};
 use crate::{json, validate};
 
 impl Client {
@@ -23,14 +23,23 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidInput`] before sending for a bad channel, event name, data size, or an
     /// encrypted channel among several; [`Error::Api`] when Channels refuses; transport errors.
-    pub async fn trigger<T: Serialize + ?Sized>(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would hold each argument twice in its future"
+    )]
+    pub fn trigger<T: Serialize + ?Sized>(
         &self,
         channels: impl IntoChannels,
         event: &str,
         data: &T,
-    ) -> Result<TriggerResponse> {
-        self.trigger_with(channels, event, data, &TriggerOptions::new())
-            .await
+    ) -> impl Future<Output = Result<TriggerResponse>> {
+        // Not an `async fn` (which holds its arguments twice) calling `trigger_with` (a
+        // second frame): one `async move` block, as small as the transport's future allows.
+        async move {
+            let request = self.trigger_request(channels, event, data, &TriggerOptions::new())?;
+            let response = self.inner.transport.send(request).await?;
+            decode(&response)
+        }
     }
 
     /// [`trigger`](Self::trigger) with options: a connection to exclude, attributes to report.
@@ -46,17 +55,37 @@ impl Client {
     ///
     /// # Errors
     /// As [`trigger`](Self::trigger), plus a malformed socket id.
-    pub async fn trigger_with<T: Serialize + ?Sized>(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would hold each argument twice in its future"
+    )]
+    pub fn trigger_with<T: Serialize + ?Sized>(
         &self,
         channels: impl IntoChannels,
         event: &str,
         data: &T,
         options: &TriggerOptions,
-    ) -> Result<TriggerResponse> {
+    ) -> impl Future<Output = Result<TriggerResponse>> {
+        async move {
+            let request = self.trigger_request(channels, event, data, options)?;
+            let response = self.inner.transport.send(request).await?;
+            decode(&response)
+        }
+    }
+
+    /// The signed request of a trigger, after every check: built when the trigger's future
+    /// first runs, so that its signature's timestamp is the time it is sent.
+    fn trigger_request<T: Serialize + ?Sized>(
+        &self,
+        channels: impl IntoChannels,
+        event: &str,
+        data: &T,
+        options: &TriggerOptions,
+    ) -> Result<Request> {
         let channels = channels.into_channels();
         let data = event_data(data)?;
         let body = self.trigger_body(&channels, event, &data, options)?;
-        self.post_events(body).await
+        Ok(self.events_request(body))
     }
 
     /// Builds the exact body of a trigger, after every check.
@@ -135,8 +164,9 @@ impl Client {
     /// # Errors
     /// As [`trigger_with`](Self::trigger_with), for each event; an empty or over-long batch.
     pub async fn trigger_batch(&self, events: &[BatchEvent]) -> Result<BatchResponse> {
-        let body = self.batch_body(events)?;
-        self.post_batch_events(body).await
+        let request = self.batch_events_request(self.batch_body(events)?);
+        let response = self.inner.transport.send(request).await?;
+        decode(&response)
     }
 
     pub(crate) fn batch_body(&self, events: &[BatchEvent]) -> Result<Vec<u8>> {

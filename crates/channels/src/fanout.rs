@@ -9,7 +9,7 @@ use futures_util::stream::{self, StreamExt};
 use push_core::{ChunkResult, Covered, Error, Result};
 use serde::Serialize;
 
-use crate::client::Client;
+use crate::client::{Client, decode};
 use crate::encryption::MasterKey;
 use crate::events::{
     BatchEvent, BatchResponse, IntoChannels, TriggerOptions, TriggerResponse, check_options,
@@ -67,7 +67,11 @@ impl Client {
             .map(|(index, positions)| async move {
                 let names: Vec<&str> = positions.iter().map(|&at| channels[at].as_str()).collect();
                 let result = match self.event_body(&names, event, data, options) {
-                    Ok(body) => self.post_events(body).await,
+                    Ok(body) => {
+                        let request = self.events_request(body);
+                        let sent = self.inner.transport.send(request).await;
+                        sent.and_then(|response| decode(&response))
+                    }
                     Err(err) => Err(err),
                 };
                 ChunkResult::new(index, Covered::positions(positions), result)
@@ -117,7 +121,11 @@ impl Client {
         let results = stream::iter(ranges.into_iter().enumerate())
             .map(|(index, range)| async move {
                 let result = match self.batch_body(&events[range.clone()]) {
-                    Ok(body) => self.post_batch_events(body).await,
+                    Ok(body) => {
+                        let request = self.batch_events_request(body);
+                        let sent = self.inner.transport.send(request).await;
+                        sent.and_then(|response| decode(&response))
+                    }
                     Err(err) => Err(err),
                 };
                 ChunkResult::new(index, Covered::range(range), result)

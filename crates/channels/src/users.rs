@@ -4,7 +4,7 @@
 use push_core::{Request, Result, path_segment};
 use serde::Serialize;
 
-use crate::client::Client;
+use crate::client::{Client, decode};
 use crate::events::{TriggerOptions, TriggerResponse, event_data};
 use crate::validate::{self, SERVER_TO_USER_PREFIX};
 
@@ -24,7 +24,8 @@ impl Client {
         let channels = [format!("{SERVER_TO_USER_PREFIX}{user_id}")];
         let data = event_data(data)?;
         let body = self.event_body(&channels, event, &data, &TriggerOptions::new())?;
-        self.post_events(body).await
+        let response = self.inner.transport.send(self.events_request(body)).await?;
+        decode(&response)
     }
 
     /// Disconnects every connection of a signed-in user.

@@ -32,56 +32,67 @@ pub(crate) struct Timing<'a> {
 /// one could not start before the deadline, or the attempt refused its input (nothing was
 /// sent, so trying again changes nothing). The last attempt's result is returned; when the
 /// deadline leaves no time for even one attempt, `deadline_passed(elapsed)` is.
-pub(crate) async fn run<T, F, Fut>(
-    policy: &RetryPolicy,
+#[allow(
+    clippy::manual_async_fn,
+    reason = "an `async fn` would hold each argument twice in its future"
+)]
+pub(crate) fn run<'a, T, F, Fut>(
+    policy: &'a RetryPolicy,
     per_attempt: Duration,
     idempotent: bool,
-    timing: &Timing<'_>,
-    deadline_passed: impl Fn(Duration) -> Error,
+    timing: &'a Timing<'a>,
+    deadline_passed: impl Fn(Duration) -> Error + 'a,
     mut attempt: F,
-) -> Result<T>
+) -> impl Future<Output = Result<T>> + 'a
 where
-    F: FnMut(Attempt) -> Fut,
+    F: FnMut(Attempt) -> Fut + 'a,
     Fut: Future<Output = (Outcome, Result<T>)>,
 {
-    let started = timing.started;
-    let deadline = policy.get_deadline().map(|d| started + d);
-    let mut number: u32 = 0;
-    loop {
-        number += 1;
-        let now = if number == 1 { started } else { (timing.now)() };
-        let remaining = deadline.map(|d| d.saturating_duration_since(now));
-        let timeout = remaining.map_or(per_attempt, |r| r.min(per_attempt));
-        if timeout.is_zero() {
-            return Err(deadline_passed(now.saturating_duration_since(started)));
-        }
-        let (outcome, result) = attempt(Attempt { number, timeout }).await;
-        match &result {
-            Ok(_) => return result,
-            Err(err) if err.is_invalid_input() => return result,
-            Err(_) => {}
-        }
-        let delay = match classify(idempotent, outcome) {
-            Decision::Stop => return result,
-            Decision::Retry => policy.backoff(number, jitter_random()),
-            Decision::RetryAfter(after) => policy.retry_after_delay(after),
-        };
-        if number >= policy.get_max_attempts() {
-            return result;
-        }
-        if deadline.is_some_and(|d| (timing.now)() + delay >= d) {
-            tracing::debug!(
+    // An `async move` block rather than an `async fn`, which would hold each argument twice.
+    async move {
+        let started = timing.started;
+        let deadline = policy.get_deadline().map(|d| started + d);
+        let mut number: u32 = 0;
+        loop {
+            number += 1;
+            // In a block, so that these are not kept in the future while the attempt runs.
+            let this = {
+                let now = if number == 1 { started } else { (timing.now)() };
+                let remaining = deadline.map(|d| d.saturating_duration_since(now));
+                let timeout = remaining.map_or(per_attempt, |r| r.min(per_attempt));
+                if timeout.is_zero() {
+                    return Err(deadline_passed(now.saturating_duration_since(started)));
+                }
+                Attempt { number, timeout }
+            };
+            let (outcome, result) = attempt(this).await;
+            match &result {
+                Ok(_) => return result,
+                Err(err) if err.is_invalid_input() => return result,
+                Err(_) => {}
+            }
+            let delay = match classify(idempotent, outcome) {
+                Decision::Stop => return result,
+                Decision::Retry => policy.backoff(number, jitter_random()),
+                Decision::RetryAfter(after) => policy.retry_after_delay(after),
+            };
+            if number >= policy.get_max_attempts() {
+                return result;
+            }
+            if deadline.is_some_and(|d| (timing.now)() + delay >= d) {
+                tracing::debug!(
+                    attempt = number,
+                    "no time left before the deadline for another attempt"
+                );
+                return result;
+            }
+            tracing::info!(
                 attempt = number,
-                "no time left before the deadline for another attempt"
+                delay_ms = delay.as_millis() as u64,
+                "retrying after a retryable failure"
             );
-            return result;
+            timing.sleeper.sleep(delay).await;
         }
-        tracing::info!(
-            attempt = number,
-            delay_ms = delay.as_millis() as u64,
-            "retrying after a retryable failure"
-        );
-        timing.sleeper.sleep(delay).await;
     }
 }
 

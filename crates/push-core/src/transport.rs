@@ -114,81 +114,96 @@ impl Transport {
     /// client conventions: `http.request.method`, `server.address`, `server.port`, `url.path`
     /// (never the query, where Channels signs), `http.response.status_code`,
     /// `http.request.resend_count` and `error.type`.
-    pub async fn send(&self, request: Request) -> Result<Response> {
-        let url = self.url_of(&request)?;
-        let span = tracing::debug_span!(
-            "push_request",
-            "otel.name" = request.method.as_str(),
-            "otel.kind" = "client",
-            "http.request.method" = request.method.as_str(),
-            "server.address" = url.host_str().unwrap_or_default(),
-            "server.port" = url.port_or_known_default(),
-            "url.path" = url.path(),
-            "http.response.status_code" = Empty,
-            "http.request.resend_count" = Empty,
-            "error.type" = Empty,
-        );
-        let result = self.send_to(&request, url).instrument(span.clone()).await;
-        match &result {
-            Ok(response) => {
-                span.record("http.response.status_code", response.status);
-            }
-            Err(err) => {
-                if let Some(status) = err.status() {
-                    span.record("http.response.status_code", status);
-                }
-                span.record("error.type", error_type(err).as_ref());
-            }
+    ///
+    /// The future holds the request, the URL and the answer once each (about 900 bytes in
+    /// all): the steps below are functions returning `async move` blocks that use what they
+    /// capture in place, where an `async fn` would keep a second copy of each argument.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would hold each argument twice in its future"
+    )]
+    pub fn send(&self, request: Request) -> impl Future<Output = Result<Response>> + Send + '_ {
+        async move {
+            // A block ending in the future, so that the URL moved into it is not also kept
+            // in this frame while it runs.
+            let sending = {
+                let url = self.url_of(&request)?;
+                let span = tracing::debug_span!(
+                    "push_request",
+                    "otel.name" = request.method.as_str(),
+                    "otel.kind" = "client",
+                    "http.request.method" = request.method.as_str(),
+                    "server.address" = url.host_str().unwrap_or_default(),
+                    "server.port" = url.port_or_known_default(),
+                    "url.path" = url.path(),
+                    "http.response.status_code" = Empty,
+                    "http.request.resend_count" = Empty,
+                    "error.type" = Empty,
+                );
+                // The span is entered around each poll and records the outcome itself (see
+                // `send_to`), so this frame keeps no clone of it.
+                self.send_to(&request, url).instrument(span)
+            };
+            sending.await
         }
-        result
     }
 
-    async fn send_to(&self, request: &Request, url: reqwest::Url) -> Result<Response> {
-        let inner = &*self.inner;
-        // The request's own headers, checked once; they are added to a copy of the defaults
-        // each attempt (the JSON defaults are ready-made).
-        let mut extra = Vec::with_capacity(request.headers.len());
-        for (name, value) in &request.headers {
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::invalid_input("header", format!("{name:?} is not valid")))?;
-            let header_value = HeaderValue::from_str(value).map_err(|_| {
-                Error::invalid_input("header", format!("the value of {name} is not valid"))
-            })?;
-            extra.push((header_name, header_value));
-        }
-        let defaults = match request.content_type {
-            None => &inner.headers,
-            Some("application/json") => &inner.json_headers,
-            Some(other) => {
-                extra.push((header::CONTENT_TYPE, HeaderValue::from_static(other)));
-                &inner.headers
-            }
-        };
-        let started = Instant::now();
-        let timing = Timing {
-            now: &Instant::now,
-            sleeper: &inner.sleeper,
-            started,
-        };
+    fn send_to<'a>(
+        &'a self,
+        request: &'a Request,
+        url: reqwest::Url,
+    ) -> impl Future<Output = Result<Response>> + Send + 'a {
         // The first attempt takes the URL; a retry, rare, makes it again.
         let mut first = Some(url);
-        retry_loop::run(
-            &inner.retry,
-            inner.timeout,
-            request.is_idempotent(),
-            &timing,
-            |elapsed| Error::Timeout {
-                address: inner.address.clone(),
-                elapsed,
-                source: None,
-            },
-            |attempt| {
-                let url = first.take().map_or_else(|| self.url_of(request), Ok);
-                let sent = url.map(|url| self.dispatch(request, url, defaults, &extra, attempt));
-                self.attempt(sent, attempt.number, started)
-            },
-        )
-        .await
+        async move {
+            let inner = &*self.inner;
+            // The request's own headers, checked once; they are added to a copy of the
+            // defaults each attempt (the JSON defaults are ready-made).
+            let mut extra = Vec::with_capacity(request.headers.len());
+            for (name, value) in &request.headers {
+                let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::invalid_input("header", format!("{name:?} is not valid"))
+                })?;
+                let header_value = HeaderValue::from_str(value).map_err(|_| {
+                    Error::invalid_input("header", format!("the value of {name} is not valid"))
+                })?;
+                extra.push((header_name, header_value));
+            }
+            let defaults = match request.content_type {
+                None => &inner.headers,
+                Some("application/json") => &inner.json_headers,
+                Some(other) => {
+                    extra.push((header::CONTENT_TYPE, HeaderValue::from_static(other)));
+                    &inner.headers
+                }
+            };
+            let started = Instant::now();
+            let timing = Timing {
+                now: &Instant::now,
+                sleeper: &inner.sleeper,
+                started,
+            };
+            let result = retry_loop::run(
+                &inner.retry,
+                inner.timeout,
+                request.is_idempotent(),
+                &timing,
+                |elapsed| Error::Timeout {
+                    address: inner.address.clone(),
+                    elapsed,
+                    source: None,
+                },
+                |attempt| {
+                    let url = first.take().map_or_else(|| self.url_of(request), Ok);
+                    let sent =
+                        url.map(|url| self.dispatch(request, url, defaults, &extra, attempt));
+                    self.attempt(sent, attempt.number, started)
+                },
+            )
+            .await;
+            record_outcome(&result);
+            result
+        }
     }
 
     /// The URL `request` goes to.
@@ -213,8 +228,10 @@ impl Transport {
         extra: &[(HeaderName, HeaderValue)],
         attempt: Attempt,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
-        if attempt.number > 1 {
-            tracing::Span::current().record("http.request.resend_count", attempt.number - 1);
+        if attempt.number > 1
+            && let Some(span) = request_span()
+        {
+            span.record("http.request.resend_count", attempt.number - 1);
         }
         // The request is assembled in place: the copy of the default headers becomes its
         // header map (a builder would insert them one by one into another map).
@@ -232,92 +249,129 @@ impl Transport {
 
     /// One attempt: sends the dispatched request, reads the whole answer, and says what
     /// happened (for the classifier) and what to return if the loop stops here.
-    async fn attempt(
-        &self,
-        sent: Result<impl Future<Output = reqwest::Result<reqwest::Response>>>,
+    fn attempt<'a, F>(
+        &'a self,
+        sent: Result<F>,
         number: u32,
         started: Instant,
-    ) -> (Outcome, Result<Response>) {
-        let inner = &*self.inner;
-        let sent = match sent {
-            Ok(sent) => sent,
-            Err(err) => return (Outcome::ConnectFailed, Err(err)),
-        };
+    ) -> impl Future<Output = (Outcome, Result<Response>)> + Send + 'a
+    where
+        F: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a,
+    {
         // The attempt's own duration is for the DEBUG line only: no clock read without it.
         let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-        let (outcome, result) = match sent.await {
-            Ok(response) => self.read(response, started).await,
-            Err(err) => transport_failure(err, &inner.address, started),
-        };
-        let Some(attempt_started) = attempt_started else {
-            return (outcome, result);
-        };
-        let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
-        match &result {
-            Ok(resp) => tracing::debug!(
-                attempt = number,
-                status = resp.status,
-                elapsed_ms,
-                "answered"
-            ),
-            Err(err) => tracing::debug!(
-                attempt = number,
-                status = err.status(),
-                elapsed_ms,
-                error = %err,
-                "attempt failed"
-            ),
+        async move {
+            let (outcome, result) = match sent {
+                Ok(sent) => self.exchange(sent, started).await,
+                Err(err) => return (Outcome::ConnectFailed, Err(err)),
+            };
+            let Some(attempt_started) = attempt_started else {
+                return (outcome, result);
+            };
+            let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+            match &result {
+                Ok(resp) => tracing::debug!(
+                    attempt = number,
+                    status = resp.status,
+                    elapsed_ms,
+                    "answered"
+                ),
+                Err(err) => tracing::debug!(
+                    attempt = number,
+                    status = err.status(),
+                    elapsed_ms,
+                    error = %err,
+                    "attempt failed"
+                ),
+            }
+            (outcome, result)
         }
-        (outcome, result)
     }
 
-    /// Reads an answer whole: a 2xx is the [`Response`], anything else the provider's error.
-    async fn read(
+    /// Awaits the answer's head, then reads its body whole: a 2xx is the [`Response`],
+    /// anything else the provider's error. The answer is held once, by this future.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would hold each argument twice in its future"
+    )]
+    fn exchange(
         &self,
-        mut response: reqwest::Response,
+        sent: impl Future<Output = reqwest::Result<reqwest::Response>>,
         started: Instant,
-    ) -> (Outcome, Result<Response>) {
-        let status = response.status().as_u16();
-        // Taken, not copied: the body is read through the response without its headers.
-        let resp_headers = std::mem::take(response.headers_mut());
-        let body = match read_body(&mut response).await {
-            Ok(body) => body,
-            Err(BodyError::Transport(err)) => {
-                return transport_failure(err, &self.inner.address, started);
+    ) -> impl Future<Output = (Outcome, Result<Response>)> {
+        async move {
+            let mut response = match sent.await {
+                Ok(response) => response,
+                Err(err) => return transport_failure(err, &self.inner.address, started),
+            };
+            let status = response.status().as_u16();
+            let body = match read_body(&mut response).await {
+                Ok(body) => body,
+                Err(BodyError::Transport(err)) => {
+                    return transport_failure(err, &self.inner.address, started);
+                }
+                Err(BodyError::TooLarge) => {
+                    return (
+                        Outcome::Status {
+                            status,
+                            retry_after: None,
+                        },
+                        Err(Error::decode(format!(
+                            "the response body is larger than {MAX_RESPONSE_BODY} bytes"
+                        ))),
+                    );
+                }
+            };
+            // Taken, not copied, once the body is read.
+            let response = Response {
+                status,
+                headers: std::mem::take(response.headers_mut()),
+                body,
+            };
+            if (200..300).contains(&status) {
+                // A success is never retried: its Retry-After, if any, does not matter.
+                let outcome = Outcome::Status {
+                    status,
+                    retry_after: None,
+                };
+                return (outcome, Ok(response));
             }
-            Err(BodyError::TooLarge) => {
-                return (
-                    Outcome::Status {
-                        status,
-                        retry_after: None,
-                    },
-                    Err(Error::decode(format!(
-                        "the response body is larger than {MAX_RESPONSE_BODY} bytes"
-                    ))),
-                );
-            }
-        };
-        let response = Response {
-            status,
-            headers: resp_headers,
-            body,
-        };
-        if (200..300).contains(&status) {
-            // A success is never retried: its Retry-After, if any, does not matter.
+            let retry_after = response
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
             let outcome = Outcome::Status {
                 status,
-                retry_after: None,
+                retry_after,
             };
-            return (outcome, Ok(response));
+            (outcome, Err(self.api_error(&response)))
         }
-        let retry_after = response
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let outcome = Outcome::Status {
-            status,
-            retry_after,
-        };
-        (outcome, Err(self.api_error(&response)))
+    }
+}
+
+/// The request's `push_request` span, when it is the current one (it is entered around each
+/// poll of the request's future) and a subscriber records it; never a caller's span.
+fn request_span() -> Option<tracing::Span> {
+    let span = tracing::Span::current();
+    span.metadata()
+        .is_some_and(|meta| meta.name() == "push_request")
+        .then_some(span)
+}
+
+/// Records how a request ended on its span.
+fn record_outcome(result: &Result<Response>) {
+    let Some(span) = request_span() else {
+        return;
+    };
+    match result {
+        Ok(response) => {
+            span.record("http.response.status_code", response.status);
+        }
+        Err(err) => {
+            if let Some(status) = err.status() {
+                span.record("http.response.status_code", status);
+            }
+            span.record("error.type", error_type(err).as_ref());
+        }
     }
 }
 

@@ -70,6 +70,10 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
         "tracing spans were emitted: {traces}"
     );
     assert!(traces.contains("status=401"), "{traces}");
+    // The span of each failed request records how it ended.
+    assert!(traces.contains("http.response.status_code=401"), "{traces}");
+    assert!(traces.contains("error.type=\"401\""), "{traces}");
+    assert!(traces.contains("error.type=\"connect\""), "{traces}");
     shown.push_str(&traces);
     assert_clean(&shown);
 }
