@@ -23,23 +23,16 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidInput`] before sending for a bad channel, event name, data size, or an
     /// encrypted channel among several; [`Error::Api`] when Channels refuses; transport errors.
-    #[allow(
-        clippy::manual_async_fn,
-        reason = "an `async fn` would hold each argument twice in its future"
-    )]
     pub fn trigger<T: Serialize + ?Sized>(
         &self,
         channels: impl IntoChannels,
         event: &str,
         data: &T,
     ) -> impl Future<Output = Result<TriggerResponse>> {
-        // Not an `async fn` (which holds its arguments twice) calling `trigger_with` (a
-        // second frame): one `async move` block, as small as the transport's future allows.
-        async move {
-            let request = self.trigger_request(channels, event, data, &TriggerOptions::new())?;
-            let response = self.inner.transport.send(request).await?;
-            decode(&response)
-        }
+        // The options are borrowed for as long as the future lives: a static default, so
+        // that this returns `trigger_with`'s future itself rather than one wrapping it.
+        static NO_OPTIONS: TriggerOptions = TriggerOptions::new();
+        self.trigger_with(channels, event, data, &NO_OPTIONS)
     }
 
     /// [`trigger`](Self::trigger) with options: a connection to exclude, attributes to report.
@@ -66,6 +59,8 @@ impl Client {
         data: &T,
         options: &TriggerOptions,
     ) -> impl Future<Output = Result<TriggerResponse>> {
+        // Not an `async fn` (which holds its arguments twice): one `async move` block, as
+        // small as the transport's future allows.
         async move {
             let request = self.trigger_request(channels, event, data, options)?;
             let response = self.inner.transport.send(request).await?;
@@ -293,8 +288,11 @@ pub struct TriggerOptions {
 
 impl TriggerOptions {
     /// No exclusion, no attributes.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Self {
+            socket_id: None,
+            info: Vec::new(),
+        }
     }
 
     /// Excludes this connection (usually the one that caused the event) from receiving it.
