@@ -15,6 +15,9 @@ pub(crate) struct Attempt {
     /// The time this attempt may take: the per-attempt timeout, or less when the overall
     /// deadline is nearer.
     pub(crate) timeout: Duration,
+    /// When this attempt must have ended: its start plus `timeout`, read from the loop's
+    /// clock (the first attempt starts when the call began, so no clock read is added).
+    pub(crate) deadline: Instant,
 }
 
 /// Where the loop reads the time and how it waits: the system clock and the policy's
@@ -63,7 +66,11 @@ where
                 if timeout.is_zero() {
                     return Err(deadline_passed(now.saturating_duration_since(started)));
                 }
-                Attempt { number, timeout }
+                Attempt {
+                    number,
+                    timeout,
+                    deadline: now + timeout,
+                }
             };
             let (outcome, result) = attempt(this).await;
             match &result {

@@ -153,36 +153,27 @@ impl Transport {
         request: &'a Request,
         url: reqwest::Url,
     ) -> impl Future<Output = Result<Response>> + Send + 'a {
-        // The first attempt takes the URL; a retry, rare, makes it again.
-        let mut first = Some(url);
+        // The headers are checked and the first attempt dispatched here, before the future:
+        // it then holds the first attempt's pending answer (a pointer) instead of its URL.
+        // A retry, rare, makes the URL again.
+        let (extra, defaults, mut first) = match self.headers_of(request) {
+            Ok((extra, defaults)) => {
+                let first = self.dispatch(request, url, defaults, &extra, 1);
+                (extra, defaults, Some(Ok(first)))
+            }
+            // A refused header goes to the first attempt, which returns it as it is: the
+            // loop stops at once on invalid input.
+            Err(err) => (Vec::new(), &self.inner.headers, Some(Err(Box::new(err)))),
+        };
         async move {
             let inner = &*self.inner;
-            // The request's own headers, checked once; they are added to a copy of the
-            // defaults each attempt (the JSON defaults are ready-made).
-            let mut extra = Vec::with_capacity(request.headers.len());
-            for (name, value) in &request.headers {
-                let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                    Error::invalid_input("header", format!("{name:?} is not valid"))
-                })?;
-                let header_value = HeaderValue::from_str(value).map_err(|_| {
-                    Error::invalid_input("header", format!("the value of {name} is not valid"))
-                })?;
-                extra.push((header_name, header_value));
-            }
-            let defaults = match request.content_type {
-                None => &inner.headers,
-                Some("application/json") => &inner.json_headers,
-                Some(other) => {
-                    extra.push((header::CONTENT_TYPE, HeaderValue::from_static(other)));
-                    &inner.headers
-                }
-            };
-            let started = Instant::now();
             let timing = Timing {
                 now: &Instant::now,
                 sleeper: &inner.sleeper,
-                started,
+                started: Instant::now(),
             };
+            // Lent to each attempt (a pointer in its future rather than a copy).
+            let started = &timing.started;
             let result = retry_loop::run(
                 &inner.retry,
                 inner.timeout,
@@ -194,16 +185,51 @@ impl Transport {
                     source: None,
                 },
                 |attempt| {
-                    let url = first.take().map_or_else(|| self.url_of(request), Ok);
-                    let sent =
-                        url.map(|url| self.dispatch(request, url, defaults, &extra, attempt));
-                    self.attempt(sent, attempt.number, started)
+                    // A URL that cannot be made (only possible on a retry, as the first one
+                    // was made before) is boxed: the attempt's future holds a pointer, not
+                    // an `Error`, for a case that does not happen.
+                    let sent = first.take().unwrap_or_else(|| {
+                        self.url_of(request)
+                            .map(|url| {
+                                self.dispatch(request, url, defaults, &extra, attempt.number)
+                            })
+                            .map_err(Box::new)
+                    });
+                    self.attempt(sent, attempt, started)
                 },
             )
             .await;
             record_outcome(&result);
             result
         }
+    }
+
+    /// The request's own headers, checked, and the defaults they are added to (the JSON
+    /// defaults are ready-made). Checked once per call; each attempt adds them to a copy of
+    /// the defaults.
+    fn headers_of<'a>(
+        &'a self,
+        request: &Request,
+    ) -> Result<(Vec<(HeaderName, HeaderValue)>, &'a HeaderMap)> {
+        let inner = &*self.inner;
+        let mut extra = Vec::with_capacity(request.headers.len());
+        for (name, value) in &request.headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_input("header", format!("{name:?} is not valid")))?;
+            let header_value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_input("header", format!("the value of {name} is not valid"))
+            })?;
+            extra.push((header_name, header_value));
+        }
+        let defaults = match request.content_type {
+            None => &inner.headers,
+            Some("application/json") => &inner.json_headers,
+            Some(other) => {
+                extra.push((header::CONTENT_TYPE, HeaderValue::from_static(other)));
+                &inner.headers
+            }
+        };
+        Ok((extra, defaults))
     }
 
     /// The URL `request` goes to.
@@ -226,12 +252,12 @@ impl Transport {
         url: reqwest::Url,
         defaults: &HeaderMap,
         extra: &[(HeaderName, HeaderValue)],
-        attempt: Attempt,
+        number: u32,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
-        if attempt.number > 1
+        if number > 1
             && let Some(span) = request_span()
         {
-            span.record("http.request.resend_count", attempt.number - 1);
+            span.record("http.request.resend_count", number - 1);
         }
         // The request is assembled in place: the copy of the default headers becomes its
         // header map (a builder would insert them one by one into another map).
@@ -240,7 +266,6 @@ impl Transport {
         for (name, value) in extra {
             outgoing.headers_mut().append(name.clone(), value.clone());
         }
-        *outgoing.timeout_mut() = Some(attempt.timeout);
         if let Some(body) = &request.body {
             *outgoing.body_mut() = Some(body.clone().into());
         }
@@ -251,20 +276,37 @@ impl Transport {
     /// happened (for the classifier) and what to return if the loop stops here.
     fn attempt<'a, F>(
         &'a self,
-        sent: Result<F>,
-        number: u32,
-        started: Instant,
+        sent: std::result::Result<F, Box<Error>>,
+        attempt: Attempt,
+        started: &'a Instant,
     ) -> impl Future<Output = (Outcome, Result<Response>)> + Send + 'a
     where
         F: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a,
     {
         // The attempt's own duration is for the DEBUG line only: no clock read without it.
         let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        let number = attempt.number;
         async move {
-            let (outcome, result) = match sent {
-                Ok(sent) => self.exchange(sent, started).await,
-                Err(err) => return (Outcome::ConnectFailed, Err(err)),
+            let sent = match sent {
+                Ok(sent) => sent,
+                Err(err) => return (Outcome::ConnectFailed, Err(*err)),
             };
+            // The attempt's timeout covers the answer's head and body. It is a timer in this
+            // future rather than the HTTP client's per-request timeout, which boxes a timer,
+            // wraps the body and stores its setting in the request's extensions every time.
+            let deadline = tokio::time::Instant::from_std(attempt.deadline);
+            let (outcome, result) =
+                match tokio::time::timeout_at(deadline, self.exchange(sent, started)).await {
+                    Ok(answer) => answer,
+                    Err(_) => (
+                        Outcome::TimedOut,
+                        Err(Error::Timeout {
+                            address: self.inner.address.clone(),
+                            elapsed: started.elapsed(),
+                            source: None,
+                        }),
+                    ),
+                };
             let Some(attempt_started) = attempt_started else {
                 return (outcome, result);
             };
@@ -297,18 +339,18 @@ impl Transport {
     fn exchange(
         &self,
         sent: impl Future<Output = reqwest::Result<reqwest::Response>>,
-        started: Instant,
+        started: &Instant,
     ) -> impl Future<Output = (Outcome, Result<Response>)> {
         async move {
             let mut response = match sent.await {
                 Ok(response) => response,
-                Err(err) => return transport_failure(err, &self.inner.address, started),
+                Err(err) => return transport_failure(err, &self.inner.address, *started),
             };
             let status = response.status().as_u16();
             let body = match read_body(&mut response).await {
                 Ok(body) => body,
                 Err(BodyError::Transport(err)) => {
-                    return transport_failure(err, &self.inner.address, started);
+                    return transport_failure(err, &self.inner.address, *started);
                 }
                 Err(BodyError::TooLarge) => {
                     return (

@@ -450,11 +450,12 @@ async fn an_answer_over_the_size_cap_is_refused_whether_declared_or_streamed() {
 /// A request's future holds the request, its URL and the answer once each. A caller that
 /// boxes or spawns it pays for every byte; past about 1 KiB, glibc's allocator leaves its
 /// per-thread cache for a slower path (a trigger future of 2 216 bytes cost Channels measurable
-/// CPU). An `async fn` between the steps would hold its arguments a second time.
+/// CPU). An `async fn` between the steps would hold its arguments a second time. The attempt's
+/// timer (a tokio `Sleep`, 96 bytes) is in it too: 896 bytes in a debug build.
 #[test]
 fn a_request_future_stays_small() {
     let transport = Transport::builder("http://127.0.0.1:1").build().unwrap();
     let future = transport.send(Request::post("/x").json_body("{}"));
     let size = std::mem::size_of_val(&future);
-    assert!(size <= 940, "the transport's future is {size} bytes");
+    assert!(size <= 910, "the transport's future is {size} bytes");
 }
