@@ -77,16 +77,15 @@ impl Client {
         data: &T,
         options: &TriggerOptions,
     ) -> Result<Request> {
-        let channels = channels.into_channels();
         let data = event_data(data)?;
-        let body = self.trigger_body(&channels, event, &data, options)?;
+        let body = channels.with_names(|names| self.trigger_body(names, event, &data, options))?;
         Ok(self.events_request(body))
     }
 
     /// Builds the exact body of a trigger, after every check.
     fn trigger_body(
         &self,
-        channels: &[String],
+        channels: &[&str],
         event: &str,
         data: &str,
         options: &TriggerOptions,
@@ -309,14 +308,38 @@ impl TriggerOptions {
 }
 
 /// The channels one trigger addresses: a single name or a list.
+///
+/// ```
+/// use push_channels::IntoChannels;
+///
+/// assert_eq!("a".into_channels(), ["a"]);
+/// assert_eq!(["a", "b"].with_names(|names| names.join(",")), "a,b");
+/// ```
 pub trait IntoChannels {
     /// The channel names.
     fn into_channels(self) -> Vec<String>;
+
+    /// Calls `f` with the channel names borrowed, and returns what it returns. A trigger
+    /// reads the names only: a single name or an array is lent as it is, where
+    /// [`into_channels`](Self::into_channels) would copy each one. The provided version
+    /// borrows from `into_channels`' list.
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R
+    where
+        Self: Sized,
+    {
+        let owned = self.into_channels();
+        let names: Vec<&str> = owned.iter().map(String::as_str).collect();
+        f(&names)
+    }
 }
 
 impl IntoChannels for &str {
     fn into_channels(self) -> Vec<String> {
         vec![self.to_owned()]
+    }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        f(&[self])
     }
 }
 
@@ -324,11 +347,19 @@ impl IntoChannels for String {
     fn into_channels(self) -> Vec<String> {
         vec![self]
     }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        f(&[self.as_str()])
+    }
 }
 
 impl IntoChannels for &String {
     fn into_channels(self) -> Vec<String> {
         vec![self.clone()]
+    }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        f(&[self.as_str()])
     }
 }
 
@@ -336,17 +367,30 @@ impl<S: AsRef<str>> IntoChannels for &[S] {
     fn into_channels(self) -> Vec<String> {
         self.iter().map(|s| s.as_ref().to_owned()).collect()
     }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        let names: Vec<&str> = self.iter().map(AsRef::as_ref).collect();
+        f(&names)
+    }
 }
 
 impl<S: AsRef<str>, const N: usize> IntoChannels for [S; N] {
     fn into_channels(self) -> Vec<String> {
         self.iter().map(|s| s.as_ref().to_owned()).collect()
     }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        f(&self.each_ref().map(AsRef::as_ref))
+    }
 }
 
 impl<S: AsRef<str>> IntoChannels for Vec<S> {
     fn into_channels(self) -> Vec<String> {
         self.iter().map(|s| s.as_ref().to_owned()).collect()
+    }
+
+    fn with_names<R>(self, f: impl FnOnce(&[&str]) -> R) -> R {
+        self.as_slice().with_names(f)
     }
 }
 
@@ -527,7 +571,12 @@ pub(crate) fn check_options(options: &TriggerOptions) -> Result<()> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::TriggerBody;
+    use super::{IntoChannels, TriggerBody};
+
+    /// The names `with_names` lends.
+    fn lent(channels: impl IntoChannels) -> Vec<String> {
+        channels.with_names(|names| names.iter().map(|n| n.to_string()).collect())
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
@@ -553,5 +602,30 @@ mod tests {
             body.write(&mut written);
             prop_assert_eq!(written, serde_json::to_vec(&body).expect("serialisable"));
         }
+
+        /// Every form of channel list lends the names `into_channels` gives, in order.
+        #[test]
+        fn lent_names_are_the_owned_names(
+            channels in proptest::collection::vec(any::<String>(), 0..4),
+        ) {
+            prop_assert_eq!(&lent(channels.as_slice()), &channels);
+            prop_assert_eq!(lent(&channels[..]), channels.as_slice().into_channels());
+            let refs: Vec<&str> = channels.iter().map(String::as_str).collect();
+            prop_assert_eq!(lent(refs), channels.clone());
+            prop_assert_eq!(lent(channels.clone()), channels.clone());
+            if let Some(first) = channels.first() {
+                prop_assert_eq!(lent(first.as_str()), vec![first.clone()]);
+                prop_assert_eq!(lent(first), vec![first.clone()]);
+                prop_assert_eq!(lent(first.clone()), vec![first.clone()]);
+            }
+        }
+    }
+
+    #[test]
+    fn an_array_lends_its_names_in_order() {
+        assert_eq!(lent(["a", "b", "c"]), ["a", "b", "c"]);
+        assert_eq!(lent([String::from("x")]), ["x"]);
+        let none: [&str; 0] = [];
+        assert_eq!(lent(none), Vec::<String>::new());
     }
 }
