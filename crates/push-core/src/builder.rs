@@ -228,6 +228,11 @@ impl TransportBuilder {
             headers.insert(header_name, header_value);
         }
 
+        // reqwest adds `Accept: */*` to a request without one, growing its header map to do
+        // so; our own client's defaults carry it instead (a lookup, the same bytes). A
+        // caller's client keeps its own default headers.
+        let accept = (self.client.is_none() && !headers.contains_key(header::ACCEPT))
+            .then(|| HeaderValue::from_static("*/*"));
         let client = match self.client {
             Some(HttpClient(client)) => client,
             None => {
@@ -253,6 +258,11 @@ impl TransportBuilder {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        // Last, where reqwest would have put it.
+        if let Some(accept) = &accept {
+            headers.insert(header::ACCEPT, accept.clone());
+            json_headers.insert(header::ACCEPT, accept.clone());
+        }
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
@@ -261,6 +271,7 @@ impl TransportBuilder {
                 base_url,
                 headers,
                 json_headers,
+                implicit_accept: accept.is_some(),
                 timeout: self.timeout,
                 retry: self.retry,
                 sleeper: self.sleeper,

@@ -36,6 +36,9 @@ pub(crate) struct Inner {
     pub(crate) headers: HeaderMap,
     /// The default headers and `Content-Type: application/json`.
     pub(crate) json_headers: HeaderMap,
+    /// Whether the defaults end with the `Accept: */*` reqwest would add to a request
+    /// without one (moved after a request's own headers, or dropped for its own `Accept`).
+    pub(crate) implicit_accept: bool,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Sleeper,
@@ -262,9 +265,24 @@ impl Transport {
         // The request is assembled in place: the copy of the default headers becomes its
         // header map (a builder would insert them one by one into another map).
         let mut outgoing = reqwest::Request::new(request.method.to_reqwest(), url);
-        *outgoing.headers_mut() = defaults.clone();
-        for (name, value) in extra {
-            outgoing.headers_mut().append(name.clone(), value.clone());
+        let headers = outgoing.headers_mut();
+        *headers = defaults.clone();
+        if !extra.is_empty() {
+            // The `Accept: */*` reqwest would add goes after the request's own headers, and
+            // not at all when they have one.
+            let implicit = if self.inner.implicit_accept {
+                headers.remove(header::ACCEPT)
+            } else {
+                None
+            };
+            for (name, value) in extra {
+                headers.append(name.clone(), value.clone());
+            }
+            if let Some(accept) = implicit
+                && !headers.contains_key(header::ACCEPT)
+            {
+                headers.insert(header::ACCEPT, accept);
+            }
         }
         if let Some(body) = &request.body {
             *outgoing.body_mut() = Some(body.clone().into());

@@ -459,3 +459,63 @@ fn a_request_future_stays_small() {
     let size = std::mem::size_of_val(&future);
     assert!(size <= 910, "the transport's future is {size} bytes");
 }
+
+/// Every request carries one `Accept`: `*/*` unless the provider or the request sets its own,
+/// where reqwest puts the one it adds (after the defaults and the request's own headers). The
+/// transport's defaults carry it, so that reqwest need not grow each request's header map.
+#[tokio::test]
+async fn one_accept_header_in_the_order_reqwest_would_send_it() {
+    use push_test_support::faults::{Server, answer};
+    let order = async |configure: fn(TransportBuilder) -> TransportBuilder, request: Request| {
+        let server = Server::script(vec![answer(200, "{}")]).await;
+        let t = configure(Transport::builder(server.uri()).header("X-Lib", "l"))
+            .build()
+            .unwrap();
+        t.send(request).await.unwrap();
+        let seen = server.seen().remove(0);
+        seen.headers
+            .into_iter()
+            .filter(|(name, _)| name != "host" && name != "content-length")
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+    };
+    let plain = |b| b;
+    assert_eq!(
+        order(plain, Request::post("/e").json_body("{}")).await,
+        [
+            format!("user-agent: {USER_AGENT}"),
+            "x-lib: l".into(),
+            "content-type: application/json".into(),
+            "accept: */*".into(),
+        ]
+    );
+    assert_eq!(
+        order(plain, Request::get("/e").header("X-Req", "r")).await,
+        [
+            format!("user-agent: {USER_AGENT}"),
+            "x-lib: l".into(),
+            "x-req: r".into(),
+            "accept: */*".into(),
+        ]
+    );
+    assert_eq!(
+        order(plain, Request::get("/e").header("Accept", "text/plain")).await,
+        [
+            format!("user-agent: {USER_AGENT}"),
+            "x-lib: l".into(),
+            "accept: text/plain".into(),
+        ]
+    );
+    assert_eq!(
+        order(
+            |b| b.header("Accept", "application/json"),
+            Request::get("/e")
+        )
+        .await,
+        [
+            format!("user-agent: {USER_AGENT}"),
+            "x-lib: l".into(),
+            "accept: application/json".into(),
+        ]
+    );
+}
