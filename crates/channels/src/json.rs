@@ -3,7 +3,7 @@
 //!
 //! A trigger's body is mostly its `data`, itself JSON text, so a string with quotes to escape
 //! every few bytes. serde_json looks up every byte in a table; here a word of eight bytes is
-//! tested at once and only a word that holds a byte to escape is looked at byte by byte.
+//! tested at once, and only the bytes the test flags are looked up.
 
 /// What each byte becomes inside a JSON string, as serde_json writes it: 0 for itself, `u` for
 /// `\u00XX`, or the letter that follows the backslash.
@@ -33,38 +33,51 @@ pub(crate) fn push_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     // The first byte of `text` not yet written.
     let mut start = 0;
-    for (n, chunk) in bytes.chunks(8).enumerate() {
-        if let Ok(word) = <[u8; 8]>::try_from(chunk)
-            && !may_need_escape(u64::from_le_bytes(word))
-        {
-            continue;
-        }
-        for (k, &byte) in chunk.iter().enumerate() {
+    let mut words = bytes.chunks_exact(8);
+    for (n, word) in words.by_ref().enumerate() {
+        let mut flagged = escape_mask(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        // Only the bytes the mask flags are looked at, lowest first.
+        while flagged != 0 {
+            let k = (flagged.trailing_zeros() / 8) as usize;
+            flagged &= flagged - 1;
+            let at = n * 8 + k;
+            let byte = bytes[at];
             let escape = ESCAPE[usize::from(byte)];
             if escape != 0 {
-                let at = n * 8 + k;
                 out.extend_from_slice(&bytes[start..at]);
                 push_escape(out, escape, byte);
                 start = at + 1;
             }
         }
     }
+    let tail = bytes.len() - words.remainder().len();
+    for (k, &byte) in words.remainder().iter().enumerate() {
+        let escape = ESCAPE[usize::from(byte)];
+        if escape != 0 {
+            let at = tail + k;
+            out.extend_from_slice(&bytes[start..at]);
+            push_escape(out, escape, byte);
+            start = at + 1;
+        }
+    }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
-/// Whether any byte of `word` is a control, `"` or `\` (never false when one is; it may be
-/// true when none is, which only costs the byte-by-byte look).
-fn may_need_escape(word: u64) -> bool {
+/// The high bit of each byte of `word` that may be a control, `"` or `\`. Every such byte is
+/// flagged: a borrow from the byte below can only lower a difference that is already negative
+/// (for n ≤ 0x20 it stays above 0x80). A byte above a flagged one may be flagged without being
+/// one, which only costs a look-up in [`ESCAPE`].
+fn escape_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Non-zero when some byte of `v` is below `n` (n ≤ 128): the classic SWAR test.
+    // The high bit of each byte of `v` below `n`, and maybe of some above it: the classic
+    // SWAR test.
     let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH;
     let zero_byte = |v: u64| below(v, 1);
-    (below(word, 0x20)
+    below(word, 0x20)
         | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 fn push_escape(out: &mut Vec<u8>, escape: u8, byte: u8) {
