@@ -12,11 +12,9 @@ use crate::retry::{Decision, Outcome, RetryPolicy, Sleeper, classify, jitter_ran
 pub(crate) struct Attempt {
     /// 1 for the first attempt.
     pub(crate) number: u32,
-    /// The time this attempt may take: the per-attempt timeout, or less when the overall
-    /// deadline is nearer.
-    pub(crate) timeout: Duration,
-    /// When this attempt must have ended: its start plus `timeout`, read from the loop's
-    /// clock (the first attempt starts when the call began, so no clock read is added).
+    /// When this attempt must have ended: its start, read from the loop's clock (the first
+    /// attempt starts when the call began, so no clock read is added), plus the per-attempt
+    /// timeout, or less when the overall deadline is nearer.
     pub(crate) deadline: Instant,
 }
 
@@ -68,7 +66,6 @@ where
                 }
                 Attempt {
                     number,
-                    timeout,
                     deadline: now + timeout,
                 }
             };
@@ -171,13 +168,14 @@ mod tests {
     }
 
     /// Runs the loop over a script of outcomes (the last one repeats), returning the result,
-    /// the attempts it made (number and timeout each) and the delays it slept.
+    /// the attempts it made (number and the time it was given, from its start to its
+    /// deadline, each) and the delays it slept.
     fn script(
         policy: &RetryPolicy,
         idempotent: bool,
         outcomes: Vec<(Outcome, Result<u32>)>,
         attempt_takes: Duration,
-    ) -> (Result<u32>, Vec<Attempt>, Vec<Duration>) {
+    ) -> (Result<u32>, Vec<(u32, Duration)>, Vec<Duration>) {
         let time = FakeTime::new();
         let sleeper = time.sleeper();
         let clock = time.clone();
@@ -200,7 +198,8 @@ mod tests {
                 source: None,
             },
             |attempt| {
-                seen.lock().unwrap().push(attempt);
+                let given = attempt.deadline.saturating_duration_since(time.now());
+                seen.lock().unwrap().push((attempt.number, given));
                 time.advance(attempt_takes);
                 let mut outcomes = outcomes.lock().unwrap();
                 let next = if outcomes.len() > 1 {
@@ -235,8 +234,8 @@ mod tests {
             .block_on(future)
     }
 
-    fn numbers(attempts: &[Attempt]) -> Vec<u32> {
-        attempts.iter().map(|a| a.number).collect()
+    fn numbers(attempts: &[(u32, Duration)]) -> Vec<u32> {
+        attempts.iter().map(|(number, _)| *number).collect()
     }
 
     #[test]
@@ -346,8 +345,8 @@ mod tests {
         // 0 ms: attempt 1 (timeout 1 s); 500 ms: attempt 2 (500 ms left); at 900 ms a 200 ms
         // backoff would end past the deadline, so the loop stops.
         assert_eq!(numbers(&attempts), [1, 2]);
-        assert_eq!(attempts[0].timeout, Duration::from_secs(1));
-        assert_eq!(attempts[1].timeout, Duration::from_millis(500));
+        assert_eq!(attempts[0].1, Duration::from_secs(1));
+        assert_eq!(attempts[1].1, Duration::from_millis(500));
         assert_eq!(delays, [Duration::from_millis(100)]);
     }
 
