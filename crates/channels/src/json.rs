@@ -40,25 +40,12 @@ pub(crate) fn push_string(out: &mut Vec<u8>, text: &str) {
         while flagged != 0 {
             let k = (flagged.trailing_zeros() / 8) as usize;
             flagged &= flagged - 1;
-            let at = n * 8 + k;
-            let byte = bytes[at];
-            let escape = ESCAPE[usize::from(byte)];
-            if escape != 0 {
-                out.extend_from_slice(&bytes[start..at]);
-                push_escape(out, escape, byte);
-                start = at + 1;
-            }
+            escape_at(out, bytes, &mut start, n * 8 + k);
         }
     }
     let tail = bytes.len() - words.remainder().len();
-    for (k, &byte) in words.remainder().iter().enumerate() {
-        let escape = ESCAPE[usize::from(byte)];
-        if escape != 0 {
-            let at = tail + k;
-            out.extend_from_slice(&bytes[start..at]);
-            push_escape(out, escape, byte);
-            start = at + 1;
-        }
+    for at in tail..bytes.len() {
+        escape_at(out, bytes, &mut start, at);
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
@@ -78,6 +65,18 @@ fn escape_mask(word: u64) -> u64 {
     below(word, 0x20)
         | zero_byte(word ^ (ONES * u64::from(b'"')))
         | zero_byte(word ^ (ONES * u64::from(b'\\')))
+}
+
+/// When the byte at `at` must be escaped: writes the text from `start` up to it, then its
+/// escape, and moves `start` past it.
+fn escape_at(out: &mut Vec<u8>, bytes: &[u8], start: &mut usize, at: usize) {
+    let byte = bytes[at];
+    let escape = ESCAPE[usize::from(byte)];
+    if escape != 0 {
+        out.extend_from_slice(&bytes[*start..at]);
+        push_escape(out, escape, byte);
+        *start = at + 1;
+    }
 }
 
 fn push_escape(out: &mut Vec<u8>, escape: u8, byte: u8) {
